@@ -1,0 +1,93 @@
+"""Data files of config/: loaded once at start, validated, read-only afterwards."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_DIR = Path(__file__).resolve().parent
+
+
+class DataError(ValueError):
+    """A data file in config/ is malformed: the app refuses to start."""
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataError(f"cannot read {path}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    county: str
+    case_prefix: str
+    issue_types: dict[str, dict]
+    departments: dict[str, dict]
+    townships: dict[str, dict]
+    aliases: dict[str, str] = field(default_factory=dict)  # any township name -> code
+
+    def issue_type_name(self, code: str | None) -> str:
+        return self.issue_types.get(code or "", {}).get("name", "")
+
+    def department_name(self, code: str | None, township: str | None = None) -> str:
+        """The unit a citizen sees; township_gov names the township's government."""
+        if code == "township_gov" and township in self.townships:
+            return self.townships[township]["name"] + "政府"
+        return self.departments.get(code or "", {}).get("name", "")
+
+    def township_name(self, code: str | None) -> str:
+        return self.townships.get(code or "", {}).get("name", "")
+
+
+def _index(rows: list[dict], kind: str) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for row in rows or []:
+        code = row.get("code")
+        if not code or not row.get("name"):
+            raise DataError(f"{kind}: every row needs a code and a name: {row!r}")
+        if code in out:
+            raise DataError(f"{kind}: duplicate code {code!r}")
+        out[code] = row
+    if not out:
+        raise DataError(f"{kind}: empty")
+    return out
+
+
+def load_taxonomy(config_dir: Path | str = CONFIG_DIR) -> Taxonomy:
+    raw = _read_yaml(Path(config_dir) / "taxonomy.yaml") or {}
+    issue_types = _index(raw.get("issue_types"), "issue_types")
+    departments = _index(raw.get("departments"), "departments")
+    townships = _index(raw.get("townships"), "townships")
+    for code, row in issue_types.items():
+        if row.get("department") not in departments:
+            raise DataError(f"issue type {code}: unknown department {row.get('department')!r}")
+    aliases: dict[str, str] = {}
+    for code, row in townships.items():
+        for name in [row["name"], *row.get("aliases", [])]:
+            if aliases.setdefault(name, code) != code:
+                raise DataError(f"township alias {name!r} names two townships")
+    prefix = str(raw.get("case_prefix", "")).upper()
+    if not (prefix.isalpha() and prefix.isascii() and 1 <= len(prefix) <= 4):
+        raise DataError("case_prefix must be 1-4 ASCII letters")
+    return Taxonomy(raw.get("county", ""), prefix, issue_types, departments, townships, aliases)
+
+
+REQUIRED_TEMPLATES = ("signature", "date", "ack", "ack_urgent", "status", "status_closed", "status_list",
+                      "status_list_item", "status_none", "not_found", "help", "empty", "error", "page",
+                      "deadline_label", "states", "pending_unit")
+
+
+def load_templates(config_dir: Path | str = CONFIG_DIR) -> dict[str, dict]:
+    raw = _read_yaml(Path(config_dir) / "templates.yaml") or {}
+    if "zh" not in raw:
+        raise DataError("templates.yaml needs a zh section")
+    for lang, table in raw.items():
+        wanted = dict.fromkeys([*REQUIRED_TEMPLATES, *raw["zh"]])
+        missing = [key for key in wanted if key not in (table or {})]
+        if missing:
+            raise DataError(f"templates.yaml [{lang}] lacks {', '.join(missing)}")
+    return raw

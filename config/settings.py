@@ -1,0 +1,98 @@
+"""Settings from the environment, read in one place at app creation (never at import)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Mapping
+
+from config.data import CONFIG_DIR
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or malformed: the app refuses to start."""
+
+
+def _database_uri(url: str | None, instance_path: Path) -> str:
+    if not url:
+        return f"sqlite:///{instance_path / 'gateway.db'}"
+    # psycopg 3 is the driver we ship; accept the plain scheme people paste.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(env: Mapping[str, str], instance_path: Path) -> str:
+    """SECRET_KEY from the environment; in development, one generated once and kept
+    in instance/ so sessions survive restarts. In production a missing key is fatal."""
+    key = env.get("SECRET_KEY")
+    if key:
+        return key
+    if env.get("APP_ENV", "development") == "production":
+        raise ConfigError("SECRET_KEY must be set when APP_ENV=production")
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _list(env: Mapping[str, str], name: str) -> list[str]:
+    return [part.strip() for part in env.get(name, "").split(",") if part.strip()]
+
+
+def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = None) -> dict:
+    """Flask config keys built from the environment."""
+    env = os.environ if env is None else env
+    instance_path = Path(instance_path)
+    return {
+        "APP_ENV": env.get("APP_ENV", "development"),
+        "SECRET_KEY": _secret_key(env, instance_path),
+        "SQLALCHEMY_DATABASE_URI": _database_uri(env.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "RQ_QUEUE": env.get("RQ_QUEUE", "gateway"),
+        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,
+        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or None,
+        "TWILIO_FROM": env.get("TWILIO_FROM") or None,
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+        "WECHAT_TOKEN": env.get("WECHAT_TOKEN") or None,
+        "WECHAT_APP_ID": env.get("WECHAT_APP_ID") or None,
+        "WECHAT_APP_SECRET": env.get("WECHAT_APP_SECRET") or None,
+        "WECHAT_AES_KEY": env.get("WECHAT_AES_KEY") or None,
+        "CONFIG_DIR": Path(env.get("GATEWAY_CONFIG_DIR") or CONFIG_DIR),
+        "MODEL_DIR": Path(env.get("MODEL_DIR") or instance_path / "models"),
+        "TIMEZONE": env.get("TIMEZONE", "Asia/Shanghai"),
+        "LANGUAGE": env.get("LANGUAGE_DEFAULT", "zh"),
+        "TRIAGE_THRESHOLD": _float(env, "TRIAGE_THRESHOLD", 0.6),
+        "ONDUTY_PHONES": _list(env, "ONDUTY_PHONES"),
+        "FLOOD_LIMIT": _int(env, "FLOOD_LIMIT", 20),
+        "FLOOD_WINDOW_MINUTES": _int(env, "FLOOD_WINDOW_MINUTES", 10),
+        "THREAD_WINDOW_MINUTES": _int(env, "THREAD_WINDOW_MINUTES", 5),
+        "MAX_BODY_CHARS": _int(env, "MAX_BODY_CHARS", 5000),
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 256 * 1024),
+    }

@@ -1,0 +1,176 @@
+"""Decide what an inbound message means for the citizen's cases and what to answer.
+
+`respond` changes the database through cases.services but does not commit: the shared
+webhook path commits once, then queues the jobs and messages the Outcome names."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from cases import services
+from conversation import citizen
+from conversation.replies import Replies
+from core.extensions import db
+from models import Case, CaseState, Contact, Message, utcnow
+from nlp.intent import Intent, Kind, parse
+
+DETAILS_WINDOW = timedelta(hours=24)  # how long a follow-up question waits for its answer
+
+
+@dataclass
+class Outcome:
+    """The immediate answers, the cases to classify later, and outbound messages queued."""
+    replies: list[str]
+    intent: str
+    classify_case_ids: list[int] = field(default_factory=list)
+    outbound: list[Message] = field(default_factory=list)
+
+
+@dataclass
+class Turn:
+    """One inbound message in context."""
+    intent: Intent
+    message: Message
+    contact: Contact
+    replies: Replies
+
+    def say(self, key: str, **values) -> list[str]:
+        return [self.replies.render(key, **values)]
+
+
+def respond(message: Message, contact: Contact) -> Outcome:
+    turn = Turn(parse(message.body), message, contact,
+                Replies(current_app.extensions["templates"], contact.language))
+    handler = _HANDLERS.get(turn.intent.kind, _petition)
+    outcome = handler(turn)
+    return _flood_guard(turn, outcome)
+
+
+def _flood_guard(turn: Turn, outcome: Outcome) -> Outcome:
+    """Past the flood limit: one polite notice, then silence; the messages are still handled."""
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["FLOOD_WINDOW_MINUTES"])
+    recent = db.session.execute(
+        select(func.count()).select_from(Message)
+        .where(Message.contact_id == turn.contact.id, Message.direction == "in", Message.created_at >= since)
+    ).scalar_one()
+    if recent <= config["FLOOD_LIMIT"]:
+        return outcome
+    dialogue = dict(turn.contact.dialogue or {})
+    noticed = dialogue.get("flood_notice_at")
+    if noticed and datetime.fromisoformat(noticed) >= since:
+        outcome.replies = []
+    else:
+        outcome.replies = turn.say("flood")
+        dialogue["flood_notice_at"] = utcnow().isoformat()
+        turn.contact.dialogue = dialogue
+    return outcome
+
+
+# --- petitions -------------------------------------------------------------------------
+
+def _petition(turn: Turn) -> Outcome:
+    pending = _awaiting_details(turn.contact)
+    if pending is not None:
+        return _details_answer(turn, pending)
+    ongoing = _ongoing_case(turn.contact, turn.message)
+    if ongoing is not None:
+        # A story split over several SMS: later parts join the case, no second number.
+        services.append_message(ongoing, turn.message)
+        return Outcome([], "continuation", *_classify_now_or_later(ongoing))
+    return _new_case(turn)
+
+
+def _new_case(turn: Turn) -> Outcome:
+    case = services.open_case(turn.contact, turn.message)
+    citizen.fill_details(case, turn.message.body)
+    classify_ids, outbound = _classify_now_or_later(case)
+    deadline = turn.replies.date(case.due_at, current_app.config["TIMEZONE"])
+    key = "ack_urgent" if case.urgent else "ack"
+    replies = turn.say(key, number=case.number, deadline=deadline)
+    missing = citizen.missing_details(case)
+    if missing:
+        replies += turn.say("ask_details", missing=turn.replies.text(f"missing_{missing}"))
+        _remember(turn.contact, awaiting="details", case_id=case.id)
+    return Outcome(replies, Kind.PETITION, classify_ids, outbound)
+
+
+def _classify_now_or_later(case: Case) -> tuple[list[int], list[Message]]:
+    """Inline (no Redis): classify in this transaction so the reply can react to urgency.
+    With a queue: the worker does it, and no jieba work happens in the request."""
+    if current_app.extensions.get("rq_queue") is not None:
+        return [case.id], []
+    from handlers.inbound import classify
+
+    return [], classify(case)
+
+
+def _awaiting_details(contact: Contact) -> Case | None:
+    dialogue = contact.dialogue or {}
+    if dialogue.get("awaiting") != "details":
+        return None
+    if datetime.fromisoformat(dialogue["at"]) < utcnow() - DETAILS_WINDOW:
+        return None
+    case = db.session.get(Case, dialogue.get("case_id"))
+    return case if case is not None and case.state in CaseState.OPEN else None
+
+
+def _details_answer(turn: Turn, case: Case) -> Outcome:
+    services.append_message(case, turn.message)
+    citizen.fill_details(case, turn.message.body)
+    _remember(turn.contact)
+    classify_ids, outbound = _classify_now_or_later(case)
+    return Outcome(turn.say("details_ok", number=case.number), "details", classify_ids, outbound)
+
+
+def _remember(contact: Contact, **state) -> None:
+    dialogue = {k: v for k, v in (contact.dialogue or {}).items() if k == "flood_notice_at"}
+    if state:
+        dialogue.update(state, at=utcnow().isoformat())
+    contact.dialogue = dialogue
+
+
+def _ongoing_case(contact: Contact, message: Message) -> Case | None:
+    """The contact's case opened or added to within the thread window, still unhandled."""
+    since = utcnow() - timedelta(minutes=current_app.config["THREAD_WINDOW_MINUTES"])
+    recent = db.session.execute(
+        select(Message.case_id).where(Message.contact_id == contact.id, Message.id != message.id,
+                                      Message.direction == "in", Message.case_id.is_not(None),
+                                      Message.created_at >= since)
+        .order_by(Message.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    case = db.session.get(Case, recent) if recent is not None else None
+    return case if case is not None and case.state == CaseState.REGISTERED else None
+
+
+# --- keywords --------------------------------------------------------------------------
+
+def _simple(key: str):
+    def handler(turn: Turn) -> Outcome:
+        return Outcome(turn.say(key), turn.intent.kind)
+    return handler
+
+
+def _opt(opted_out: bool, key: str):
+    def handler(turn: Turn) -> Outcome:
+        turn.contact.opted_out = opted_out
+        return Outcome(turn.say(key), turn.intent.kind)
+    return handler
+
+
+_HANDLERS = {
+    Kind.EMPTY: _simple("empty"),
+    Kind.HELP: _simple("help"),
+    Kind.GREETING: _simple("greeting"),
+    Kind.OPT_OUT: _opt(True, "opted_out"),
+    Kind.OPT_IN: _opt(False, "opted_in"),
+    Kind.STATUS_LIST: lambda turn: Outcome(citizen.status_list(turn), turn.intent.kind),
+    Kind.STATUS: lambda turn: Outcome(citizen.status_one(turn), turn.intent.kind),
+    Kind.SUPPLEMENT: lambda turn: citizen.supplement(turn, _petition),
+    Kind.RATING: lambda turn: Outcome(citizen.rate(turn), turn.intent.kind),
+    Kind.REVIEW: lambda turn: Outcome(citizen.review(turn), turn.intent.kind),
+    Kind.PETITION: _petition,
+}

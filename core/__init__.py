@@ -1,0 +1,1 @@
+"""The application shell: factory, extensions, CLI and health check."""

@@ -1,0 +1,161 @@
+"""Command-line interface: `flask --app wsgi <group> <command>`."""
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+import uuid
+from xml.etree import ElementTree
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from core.extensions import db
+
+sms_cli = AppGroup("sms", help="Play a citizen's phone.")
+nlp_cli = AppGroup("nlp", help="Classifier: evaluate and retrain.")
+users_cli = AppGroup("users", help="Staff accounts.")
+
+
+def register(app: Flask) -> None:
+    for group in (sms_cli, nlp_cli, users_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(worker)
+
+
+@sms_cli.command("send")
+@click.option("--from", "sender", required=True, help="The citizen's phone, e.g. +8613800000000")
+@click.option("--to", "recipient", default="+10000000000", show_default=True)
+@click.argument("text")
+def sms_send(sender: str, recipient: str, text: str) -> None:
+    """Send TEXT as an inbound SMS through the real Twilio webhook and print the reply."""
+    from gateway.twilio import public_url  # noqa: F401  (same URL rule as the webhook)
+    from twilio.request_validator import RequestValidator
+
+    form = {"MessageSid": f"SMsim{uuid.uuid4().hex}", "AccountSid": "ACsimulator", "From": sender,
+            "To": recipient, "Body": text, "NumMedia": "0"}
+    headers = {}
+    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    base = current_app.config.get("PUBLIC_BASE_URL") or "http://localhost"
+    if token:
+        headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(base + "/webhooks/twilio", form)
+    client = current_app.test_client()
+    response = client.post("/webhooks/twilio", data=form, headers=headers, base_url=base)
+    if response.status_code != 200:
+        raise click.ClickException(f"webhook answered {response.status_code}: {response.get_data(as_text=True)}")
+    replies = [m.text or "" for m in ElementTree.fromstring(response.data).iter("Message")]
+    click.echo("\n".join(replies) if replies else "(no reply)")
+
+
+@nlp_cli.command("evaluate")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON line of the metrics.")
+@click.option("--report", is_flag=True, help="Also print the confusion matrix and worst pairs.")
+def nlp_evaluate(path: str, as_json: bool, report: bool) -> None:
+    """Score the current model on a JSONL file in the format of taxonomy.md."""
+    from core.classifier import get_classifier
+    from nlp.evaluate import evaluate, load_jsonl, report as text_report
+
+    try:
+        records = load_jsonl(path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    clf = get_classifier()
+    metrics = evaluate(clf, records)
+    if report:
+        click.echo(text_report(clf, records))
+    if as_json:
+        click.echo(json.dumps(metrics, ensure_ascii=False))
+    else:
+        click.echo(f"model {clf.model_version}, {metrics['n']} messages")
+        for field, scores in metrics.items():
+            if isinstance(scores, dict):
+                click.echo(f"  {field:<11} " + "  ".join(f"{k} {v:.3f}" for k, v in scores.items()))
+
+
+@nlp_cli.command("train")
+def nlp_train() -> None:
+    """Retrain from the seed corpus plus every staff correction; writes a new model version."""
+    from core.classifier import reset_classifier
+    from models import TrainingExample
+    from nlp.training import load_seed, train
+
+    corrections = [
+        {"text": ex.text, "issue_type": ex.issue_type, "department": ex.department,
+         "township": ex.township, "urgent": ex.urgent}
+        for ex in db.session.execute(select(TrainingExample)).scalars()
+    ]
+    version = train(load_seed() + corrections, current_app.config["MODEL_DIR"], current_app.config["CONFIG_DIR"])
+    reset_classifier()
+    click.echo(f"trained on {len(corrections)} corrections plus the seed corpus")
+    click.echo(version)
+
+
+@users_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "officer", "handler", "leader"]))
+@click.option("--department", default=None, help="A department code; township_gov:<township> for a township.")
+def users_create(username: str, password: str, role: str, department: str | None) -> None:
+    """Create a staff account."""
+    from models import User
+
+    department, township = _scope(department)
+    if role == "handler" and not department:
+        raise click.ClickException("a handler needs --department")
+    if db.session.execute(select(User).where(User.username == username)).scalar_one_or_none():
+        raise click.ClickException(f"user {username!r} exists")
+    if len(password) < 8:
+        raise click.ClickException("the password needs at least 8 characters")
+    user = User(username=username, role=role, department=department, township=township)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"created {role} {username}")
+
+
+def _scope(department: str | None) -> tuple[str | None, str | None]:
+    if not department:
+        return None, None
+    code, _, township = department.partition(":")
+    taxonomy = current_app.extensions["taxonomy"]
+    if code not in taxonomy.departments:
+        raise click.ClickException(f"unknown department {code!r}")
+    if township and township not in taxonomy.townships:
+        raise click.ClickException(f"unknown township {township!r}")
+    return code, township or None
+
+
+@users_cli.command("seed-admin")
+def users_seed_admin() -> None:
+    """On a database with no staff: create `admin` with a random password, printed once."""
+    from models import User
+
+    if db.session.execute(select(User.id).limit(1)).first():
+        return
+    password = secrets.token_urlsafe(12)
+    user = User(username="admin", role="admin")
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"First admin login (shown once): admin / {password}")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """An rq worker with the classifier preloaded (REDIS_URL must be set)."""
+    from rq import SimpleWorker
+
+    from core.classifier import get_classifier
+
+    queue = current_app.extensions.get("rq_queue")
+    if queue is None:
+        raise click.ClickException("REDIS_URL is not set: jobs run inline, no worker needed")
+    get_classifier()
+    click.echo(f"worker on {queue.name}, model {current_app.extensions['classifier'].model_version}",
+               err=True)
+    SimpleWorker([queue], connection=queue.connection).work(burst=burst)
+    sys.stdout.flush()

@@ -1,0 +1,11 @@
+"""Channels: one module per provider family, each implementing gateway.base.Channel.
+The shared webhook path (gateway.webhooks) does signatures, dedupe, storage and logging
+once for all. Adding a channel: one module and one line in CHANNELS."""
+from gateway.base import Channel, InboundEvent
+from gateway.twilio import TwilioChannel
+
+CHANNELS: dict[str, Channel] = {
+    "twilio": TwilioChannel(),
+}
+
+__all__ = ["CHANNELS", "Channel", "InboundEvent"]

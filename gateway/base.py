@@ -1,0 +1,34 @@
+"""The contract every channel implements."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from flask import Request, Response
+
+
+class BadPayload(ValueError):
+    """The request is not a message we can understand: answered with a 400."""
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    channel: str                 # sms | whatsapp | messenger | wechat | web
+    provider_id: str             # the provider's message id, unique per channel
+    address: str                 # the citizen's address on that channel
+    body: str
+    to: str | None = None
+    media: list[dict] = field(default_factory=list)
+
+
+class Channel(Protocol):
+    name: str
+
+    def verify(self, request: Request, config: dict) -> bool:
+        """True when the request carries the provider's valid signature."""
+
+    def parse(self, request: Request, config: dict) -> list[InboundEvent]:
+        """Typed events of the request; BadPayload when it is malformed."""
+
+    def acknowledge(self, replies: list[str]) -> Response:
+        """The provider's immediate answer carrying our replies."""

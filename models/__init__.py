@@ -1,0 +1,9 @@
+"""Storage: one module per aggregate. Import from here."""
+from models.base import utcnow
+from models.contact import Contact
+from models.message import Message, Direction, MessageState
+from models.case import Case, CaseEvent, CaseCounter, CaseState
+from models.user import User, TrainingExample
+
+__all__ = ["utcnow", "Contact", "Message", "Direction", "MessageState", "Case", "CaseEvent",
+           "CaseCounter", "CaseState", "User", "TrainingExample"]

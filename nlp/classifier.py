@@ -1,0 +1,147 @@
+"""The classifier the app keeps one of per process: ``load_classifier(...).classify(text)``."""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import store
+from .analyzer import Analysis, Analyzer, get_analyzer
+from .config import Taxonomy
+from .model import LinearHead
+
+log = logging.getLogger(__name__)
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "instance" / "models"
+EXCEPTION_PRIOR = 0.6   # weight of a routing-table exception against the type's default
+LEARNED_PRIOR = 0.02    # per training example, for other (type, department) pairs seen
+KEYWORD_BOOST = 3.0     # a routing keyword in the text multiplies its exception's weight
+N_KEYWORDS = 6
+
+
+@dataclass(frozen=True)
+class Classification:
+    issue_type: str
+    issue_type_confidence: float
+    department: str
+    department_confidence: float
+    township: str | None
+    township_confidence: float
+    village: str | None
+    urgent: bool
+    urgent_confidence: float
+    keywords: list[str] = field(default_factory=list)
+    model_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Classifier:
+    """Issue type, department, township and urgent for one message, with confidences."""
+
+    def __init__(self, analyzer: Analyzer, bundle: store.ModelBundle, version: str) -> None:
+        self.analyzer, self.bundle, self.model_version = analyzer, bundle, version
+        tax = analyzer.taxonomy
+        heads = bundle.heads
+        self._urgent_classes = ["False", "True"]
+        # All heads in one matrix, columns in taxonomy order, so one gather scores a message.
+        blocks = [_columns(heads["issue_type"], tax.issue_types),
+                  _columns(heads["department"], tax.departments),
+                  _columns(heads["urgent"], self._urgent_classes)]
+        self._W = np.hstack([w for w, _, _ in blocks])
+        self._b = np.concatenate([b for _, b, _ in blocks])
+        self._inv_T = np.concatenate([t for _, _, t in blocks])
+        self._sizes = np.array([len(tax.issue_types), len(tax.departments), 2])
+        self._starts = np.concatenate([[0], np.cumsum(self._sizes)[:-1]])
+        self._prior = route_prior(tax, bundle.pair_counts)
+        self._keywords = [(tax.issue_types.index(r.issue_type), tax.departments.index(r.department),
+                           re.compile("|".join(map(re.escape, r.keywords)))) for r in tax.routing if r.keywords]
+        self._word_limit = bundle.featurizer.chars.offset
+
+    def classify(self, text: str) -> Classification:
+        a = self.analyzer.analyze(text)
+        idx, val = self.bundle.featurizer.row(a.doc)
+        p_type, p_dept_model, p_urgent = self._probabilities(idx, val)
+        p_dept = self._department(a.text, p_type, p_dept_model)
+        urgent, urgent_conf = self._urgent(a, float(p_urgent[1]))
+        town = self.analyzer.townships.extract(a.text)
+        t, d = int(p_type.argmax()), int(p_dept.argmax())
+        tax = self.analyzer.taxonomy
+        return Classification(
+            tax.issue_types[t], round(float(p_type[t]), 4), tax.departments[d], round(float(p_dept[d]), 4),
+            town.code, town.confidence, town.village, urgent, round(urgent_conf, 4),
+            self._drivers(idx, val, a, t, town.mention), self.model_version)
+
+    def _probabilities(self, idx: np.ndarray, val: np.ndarray) -> list[np.ndarray]:
+        """Softmax of each head's calibrated scores, all heads in a few vector operations."""
+        z = (val @ self._W[idx] + self._b if len(idx) else self._b) * self._inv_T
+        e = np.exp(np.clip(z - z.max(), -600.0, 0.0))  # scores are small: one shift is safe
+        return np.split(e / np.repeat(np.add.reduceat(e, self._starts), self._sizes), self._starts[1:])
+
+    def _department(self, text: str, p_type: np.ndarray, p_dept: np.ndarray) -> np.ndarray:
+        """P(dept) ∝ P_model(dept | text) · Σ_type P(type | text) · prior(type → dept)."""
+        prior = self._prior
+        for t, d, words in self._keywords:
+            if words.search(text):
+                prior = prior.copy() if prior is self._prior else prior
+                prior[t, d] *= KEYWORD_BOOST
+        joint = p_dept * (p_type @ prior)
+        return joint / joint.sum()
+
+    def _urgent(self, a: Analysis, p_model: float) -> tuple[bool, float]:
+        rules = self.analyzer.urgent
+        if any(not h.negated for h in a.urgent_hits):
+            p_model = max(p_model, rules.lexicon_weight)
+        urgent = p_model >= rules.model_threshold
+        return urgent, p_model if urgent else 1.0 - p_model
+
+    def _drivers(self, idx: np.ndarray, val: np.ndarray, a: Analysis, t: int, town: str | None) -> list[str]:
+        """Urgent terms, the words that pushed the issue type most, and the township mention."""
+        words = [h.term for h in a.urgent_hits if not h.negated]
+        n_words = int((idx < self._word_limit).sum())  # word features come first in a row
+        if n_words:
+            contrib = val[:n_words] * self._W[idx[:n_words], t]
+            for i in np.argsort(-contrib)[:N_KEYWORDS]:
+                term = self.bundle.featurizer.word_of(int(idx[i]))
+                if contrib[i] > 0 and term and not term.startswith("URG"):
+                    words += term.split("_")
+        words += [town] if town else []
+        return list(dict.fromkeys(words))[: N_KEYWORDS + 2]
+
+
+def _columns(head: LinearHead, order: list[str] | tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A head's W, b, 1/T with columns in ``order``; a class it never saw scores -30."""
+    W = np.zeros((head.W.shape[0], len(order)))
+    b = np.full(len(order), -30.0)
+    for j, code in enumerate(order):
+        if code in head.classes:
+            W[:, j], b[j] = head.W[:, head.classes.index(code)], head.b[head.classes.index(code)]
+    return W, b, np.full(len(order), 1.0 / head.T)
+
+
+def route_prior(tax: Taxonomy, pair_counts: np.ndarray) -> np.ndarray:
+    """(issue type × department) weights: the default 1, routing exceptions, learned pairs."""
+    prior = np.minimum(pair_counts * LEARNED_PRIOR, EXCEPTION_PRIOR / 2)
+    for t, code in enumerate(tax.issue_types):
+        prior[t, tax.departments.index(tax.default_department[code])] = 1.0
+    for rule in tax.routing:
+        t, d = tax.issue_types.index(rule.issue_type), tax.departments.index(rule.department)
+        prior[t, d] = max(prior[t, d], EXCEPTION_PRIOR)
+    return prior + 1e-4
+
+
+def load_classifier(model_dir: str | Path | None = None, config_dir: str | Path | None = None) -> Classifier:
+    """Load the CURRENT model of ``model_dir``; with none there, train one from the seed corpus
+    into it first (a few seconds, once)."""
+    analyzer = get_analyzer(config_dir)
+    mdir = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
+    version = store.current_version(mdir)
+    if version is None:
+        from .training import load_seed, train
+        log.warning("no trained model in %s: training one from the seed corpus", mdir)
+        version = train(load_seed(), mdir, config_dir)
+    return Classifier(analyzer, store.load(mdir, version), version)

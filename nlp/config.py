@@ -1,0 +1,84 @@
+"""Load and validate the data files in config/: taxonomy, routing table, urgent lexicon.
+
+Read once at start; the returned objects are frozen and shared read-only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+
+class ConfigError(ValueError):
+    """A config file is missing a key or names an unknown code."""
+
+
+@dataclass(frozen=True)
+class Township:
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoutingRule:
+    issue_type: str
+    department: str
+    matter: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    issue_types: tuple[str, ...]
+    default_department: dict[str, str]
+    departments: tuple[str, ...]
+    department_names: dict[str, tuple[str, ...]]
+    townships: tuple[Township, ...]
+    routing: tuple[RoutingRule, ...] = ()
+    urgent: dict[str, Any] = field(default_factory=dict)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise ConfigError(f"missing config file {path}")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must hold a mapping")
+    return data
+
+
+def _townships(raw: list[dict[str, Any]]) -> tuple[Township, ...]:
+    return tuple(Township(t["code"], t["name"], tuple(t.get("aliases") or ())) for t in raw)
+
+
+def _routing(raw: list[dict[str, Any]], types: set[str], depts: set[str]) -> tuple[RoutingRule, ...]:
+    rules = []
+    for r in raw:
+        if r["issue_type"] not in types or r["department"] not in depts:
+            raise ConfigError(f"routing rule names an unknown code: {r}")
+        rules.append(RoutingRule(r["issue_type"], r["department"], r.get("matter", ""),
+                                 tuple(r.get("keywords") or ())))
+    return tuple(rules)
+
+
+def load_taxonomy(config_dir: str | Path | None = None) -> Taxonomy:
+    """Read taxonomy.yaml, routing.yaml and urgent.yaml from ``config_dir`` (default: repo config/)."""
+    cdir = Path(config_dir) if config_dir else DEFAULT_CONFIG_DIR
+    tax = _read_yaml(cdir / "taxonomy.yaml")
+    try:
+        types = {t["code"]: t["department"] for t in tax["issue_types"]}
+        depts = {d["code"]: (d["name"], *(d.get("short") or ())) for d in tax["departments"]}
+        townships = _townships(tax["townships"])
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"taxonomy.yaml: {exc!r}") from exc
+    unknown = set(types.values()) - set(depts)
+    if unknown:
+        raise ConfigError(f"taxonomy.yaml: unknown default departments {unknown}")
+    routing = _routing(_read_yaml(cdir / "routing.yaml").get("exceptions") or [], set(types), set(depts))
+    return Taxonomy(tuple(types), types, tuple(depts), depts, townships, routing,
+                    _read_yaml(cdir / "urgent.yaml"))

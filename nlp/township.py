@@ -1,0 +1,120 @@
+"""Township (属地) and village extraction by rule, with the ambiguity rules of taxonomy.md.
+
+A full name (current or old: 马庄乡, 城关镇) always counts. A bare short form (马庄, 王楼)
+counts only where the text makes it a place: a place word follows (王楼镇政府 is full
+already; 东屯街上, 城关派出所) or a locative stands before it (在王楼, 到塔铺). A short form
+followed by 村/庄/组 is a village name, never a township. A full name beats a short one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .config import Township
+
+_SUFFIXES = ("街道", "乡", "镇")
+_PLACE_AFTER = ("街道", "街上", "大街", "街", "集上", "政府", "派出所", "卫生院", "医院", "中学", "小学",
+                "中心校", "一带", "附近", "地区", "境内", "辖区", "这边", "那边", "那块", "片区", "管区",
+                "财政所", "国土所", "司法所", "供电所", "法庭", "办事处", "社区", "各村", "的村", "这里", "那里")
+_PLACE_BEFORE = ("在", "到", "去", "从", "住", "回", "来", "往", "属于", "位于", "延津县", "延津", "县里",
+                 "咱", "俺", "我们", "咱们", "俺们", "是")
+_NOT_PLACE_AFTER = ("村", "庄", "组", "屯", "寨", "营", "社区居委会")
+_CJK = "\u3400-\u9fff"
+_VILLAGE = re.compile(rf"([{_CJK}]{{1,5}})村")
+_VILLAGE_STOP_CHARS = set("的在是我俺咱们住到去从乡镇县了个这那本全邻各外同回进出和跟与给对把被向说里村驻包该此整每哪几两要找")
+_VILLAGE_STOP_CORES = {"农", "新农", "城中", "美丽乡", "行政", "自然", "贫困", "示范", "一", "小", "大", "老", "新"}
+
+
+@dataclass(frozen=True)
+class TownshipHit:
+    code: str | None
+    confidence: float
+    village: str | None
+    mention: str | None
+
+
+def _short_forms(t: Township) -> list[str]:
+    shorts = [a for a in t.aliases if not a.endswith(_SUFFIXES)]
+    for name in (t.name, *t.aliases):
+        for suffix in _SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                shorts.append(name[: -len(suffix)])
+    return sorted(set(shorts), key=len, reverse=True)
+
+
+def _full_forms(t: Township) -> list[str]:
+    return [n for n in (t.name, *t.aliases) if n.endswith(_SUFFIXES)]
+
+
+class TownshipExtractor:
+    """Finds the township (code) and the village (X村) a message names."""
+
+    def __init__(self, townships: tuple[Township, ...]) -> None:
+        full = {n: t.code for t in townships for n in _full_forms(t)}
+        short = {n: t.code for t in townships for n in _short_forms(t)}
+        self._full, self._short = full, {k: v for k, v in short.items() if k not in full}
+        alt = lambda names: "|".join(map(re.escape, sorted(names, key=len, reverse=True)))  # noqa: E731
+        self._full_re = re.compile(alt(self._full))
+        self._short_re = re.compile(alt(self._short))
+        self._all_names = sorted({*full, *short}, key=len, reverse=True)
+
+    def extract(self, text: str) -> TownshipHit:
+        village = self.village(text)
+        fulls = [(m.start(), self._full[m.group(0)], m.group(0)) for m in self._full_re.finditer(text)]
+        if fulls:
+            codes = {c for _, c, _ in fulls}
+            pos, code, mention = min(fulls)
+            return TownshipHit(code, 0.97 if len(codes) == 1 else 0.6, village, mention)
+        return self._from_short(text, village)
+
+    def _from_short(self, text: str, village: str | None) -> TownshipHit:
+        strong, weak, bare = [], [], False
+        for m in self._short_re.finditer(text):
+            kind = self._short_context(text, m.start(), m.end())
+            target = strong if kind == 2 else weak if kind == 1 else None
+            if target is None:
+                bare = True
+            else:
+                target.append((m.start(), self._short[m.group(0)], m.group(0)))
+        found = strong or weak
+        if not found:
+            return TownshipHit(None, 0.6 if bare else 0.95, village, None)
+        pos, code, mention = min(found)
+        conf = 0.88 if strong else 0.75
+        if len({c for _, c, _ in found}) > 1:
+            conf = 0.55
+        return TownshipHit(code, conf, village, mention)
+
+    @staticmethod
+    def _short_context(text: str, start: int, end: int) -> int:
+        """2: a place word follows; 1: a locative precedes; 0: no evidence it is a place."""
+        after, before = text[end:end + 6], text[max(0, start - 4):start]
+        if after.startswith(_NOT_PLACE_AFTER):
+            return 0
+        if after.startswith(_PLACE_AFTER):
+            return 2
+        if before.endswith(_PLACE_BEFORE) or start == 0 and after[:1] in ("的", ",", "，", " "):
+            return 1
+        return 0
+
+    def village(self, text: str) -> str | None:
+        """The first 'X村' that names a village (not 农村, 我们村, 村里...)."""
+        for m in _VILLAGE.finditer(text):
+            core = self._village_core(m.group(1))
+            if core:
+                return core + "村"
+        return None
+
+    def _village_core(self, window: str) -> str | None:
+        for name in self._all_names:
+            cut = window.rfind(name)
+            if cut >= 0 and cut + len(name) < len(window) and not window.endswith(name):
+                window = window[cut + len(name):]
+                break
+        i = len(window)
+        while i > 0 and window[i - 1] not in _VILLAGE_STOP_CHARS:
+            i -= 1
+        core = window[i:]
+        if not core or core in _VILLAGE_STOP_CORES or len(core) > 4:
+            return None
+        return core

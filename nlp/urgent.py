@@ -1,0 +1,66 @@
+"""Urgent-content rules: lexicon and patterns from config/urgent.yaml, with negation.
+
+A hit counts unless a negator stands right before it in the same clause, with only filler
+words between ("不会去集体上访", "没想过要跳楼"). A conditional ("再不解决我就跳楼") or a third
+party ("担心有人会想不开", "他说要喝药") is not a negation, so it still counts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_MASK = "□"
+_CLAUSE = re.compile(r"[，。!?,.；;！？]")
+
+
+@dataclass(frozen=True)
+class UrgentHit:
+    term: str
+    category: str
+    negated: bool
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+
+class UrgentRules:
+    """Compiled urgent lexicon; ``find`` lists every hit with its negation."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        categories = spec.get("categories") or {}
+        self._category = {t: c for c, body in categories.items() for t in body.get("terms") or ()}
+        self._terms = re.compile(_alternation(list(self._category) or ["\0"]))
+        # one regex per pattern: a single alternation of them all is slower in sre
+        self._patterns = [(c, re.compile(p)) for c, body in categories.items()
+                          for p in body.get("patterns") or ()]
+        self._hard = re.compile(_alternation(spec.get("hard_negatives") or ["\0"]))
+        self._negator = re.compile(f"(?:{_alternation(spec.get('negators') or ['不'])})$")
+        self._filler = re.compile(f"(?:{_alternation(spec.get('fillers') or ['要'])})$")
+        self.model_threshold = float(spec.get("model_threshold", 0.5))
+        self.lexicon_weight = float(spec.get("lexicon_weight", 0.9))
+
+    def find(self, text: str) -> list[UrgentHit]:
+        masked = self._hard.sub(lambda m: _MASK * len(m.group(0)), text)
+        found = {m.start(): (m.group(0), self._category[m.group(0)]) for m in self._terms.finditer(masked)}
+        for category, regex in self._patterns:
+            for m in regex.finditer(masked):
+                found.setdefault(m.start(), (m.group(0), category))
+        return [UrgentHit(term, cat, self._negated(masked[:pos])) for pos, (term, cat) in sorted(found.items())]
+
+    def _negated(self, before: str) -> bool:
+        clause = _CLAUSE.split(before[-12:])[-1]
+        for _ in range(4):
+            if self._negator.search(clause):
+                return True
+            filler = self._filler.search(clause)
+            if not filler:
+                return False
+            clause = clause[: filler.start()]
+        return False
+
+
+def hit_tokens(hits: list[UrgentHit]) -> list[str]:
+    """Pseudo-words the statistical models see: which categories hit, negated or not."""
+    return [f"URG{'NEG' if h.negated else ''}:{h.category}" for h in hits]

@@ -1,0 +1,85 @@
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nlp.training
+from nlp import Classification, load_classifier
+from nlp.analyzer import get_analyzer
+
+FIELDS = {"issue_type", "issue_type_confidence", "department", "department_confidence",
+          "township", "township_confidence", "village", "urgent", "urgent_confidence",
+          "keywords", "model_version"}
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_classification_shape(clf):
+    r = clf.classify("马庄乡小周庄村的低保评得不公平，村干部优亲厚友")
+    assert isinstance(r, Classification)
+    assert set(r.to_dict()) == FIELDS
+    assert r.issue_type in clf.analyzer.taxonomy.issue_types
+    assert r.department in clf.analyzer.taxonomy.departments
+    assert (r.township, r.village) == ("mazhuang", "小周庄村")
+    for name in ("issue_type_confidence", "department_confidence", "township_confidence", "urgent_confidence"):
+        assert 0.0 <= getattr(r, name) <= 1.0
+    assert r.keywords and all(isinstance(k, str) for k in r.keywords)
+    assert r.model_version == clf.model_version
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.urgent = True  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀😀", "?", "a" * 5000])
+def test_degenerate_input(clf, text):
+    r = clf.classify(text)
+    assert r.issue_type and r.department and 0.0 <= r.issue_type_confidence <= 1.0
+
+
+def test_confidence_lower_on_vague_text(clf):
+    clear = clf.classify("公司拖欠我们农民工工资半年了，老板跑了，劳动局也不管")
+    vague = clf.classify("你好")
+    assert clear.issue_type == "labor"
+    assert clear.issue_type_confidence > vague.issue_type_confidence
+
+
+@pytest.mark.parametrize("text, department", [
+    ("住院花了两万，新农合医保报销比例太低，只报了三成", "medical_security"),
+    ("小区门口路灯坏了一个多月，晚上黑乎乎的没人修", "urban_management"),
+    ("法院判决已经生效两年了，对方一直不执行，申请强制执行也没结果", "political_legal"),
+    ("村里的机井坏了浇不上地，麦子都快旱死了", "water"),
+    ("公司拖欠我们农民工工资半年了", "hrss"),
+])
+def test_routing_exceptions(clf, text, department):
+    assert clf.classify(text).department == department
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("拆迁款一分没给，再不解决我就从县政府楼上跳下去", True),
+    ("邻居扬言要放火烧我家房子", True),
+    ("我们不是要闹事，只是想要回工钱", False),
+    ("问一下办低保需要带什么材料", False),
+])
+def test_urgent_through_classifier(clf, text, urgent):
+    assert clf.classify(text).urgent is urgent
+
+
+def test_tokenizer_has_user_words_and_private_cache():
+    tok = get_analyzer().tokenizer
+    assert tok.cut("马庄乡位邱乡县医疗保障局") == ["马庄乡", "位邱乡", "县医疗保障局"]
+    assert tok._jieba.tmp_dir and "nlp-jieba" in tok._jieba.tmp_dir
+    assert get_analyzer().tokenizer is tok  # one per process
+
+
+def test_cold_start_under_three_seconds(model_dir):
+    code = ("import time; t = time.perf_counter(); from nlp import load_classifier; "
+            f"c = load_classifier({str(model_dir)!r}); c.classify('工资'); print(time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert float(out.stdout.strip().splitlines()[-1]) < 3.0
+
+
+def test_empty_model_dir_bootstraps_from_seed(tmp_path, monkeypatch, seed):
+    monkeypatch.setattr(nlp.training, "load_seed", lambda: seed[::4])
+    clf = load_classifier(tmp_path / "fresh")
+    assert (tmp_path / "fresh" / "CURRENT").read_text().strip() == clf.model_version
+    assert clf.classify("工资被拖欠").model_version == clf.model_version

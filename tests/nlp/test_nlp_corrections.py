@@ -1,0 +1,25 @@
+"""Staff corrections teach the model: after training on corrected examples of a confusable
+pair, those examples classify as corrected."""
+from nlp import load_classifier
+from nlp.training import train
+
+PAIR = ("rural", "discipline")
+TEXTS = [
+    "村里把集体土地的租金收了好几年，账上一分没有，钱去哪了",
+    "村组长把修水渠的上级拨款拿去给自己家盖房了",
+    "村委把退耕还林的补助款扣下一半，说是村里统一用",
+    "村里卖集体树木的钱没公开，村干部自己分了",
+]
+
+
+def test_corrections_move_the_model(clf, seed, tmp_path):
+    before = [clf.classify(t).issue_type for t in TEXTS]
+    # the staff label each text with the member of the pair the model did NOT choose
+    targets = [PAIR[1] if b == PAIR[0] else PAIR[0] for b in before]
+    corrections = [{"text": t, "issue_type": y, "department": None, "township": None, "urgent": False}
+                   for t, y in zip(TEXTS, targets)]
+    version = train(seed + corrections, tmp_path)
+    after = load_classifier(tmp_path)
+    assert after.model_version == version != clf.model_version
+    assert [after.classify(t).issue_type for t in TEXTS] == targets
+    assert before != targets
