@@ -24,7 +24,7 @@ def receive(event: InboundEvent, raw: str) -> list[str]:
     and changes nothing."""
     message_id = _store(event, raw)
     if message_id is None:
-        return _replay(event)
+        return _replay(_clean(event.provider_id), event.channel)
     message = db.session.get(Message, message_id)
     contact = _lock_contact(message.contact_id)
     try:
@@ -41,12 +41,18 @@ def receive(event: InboundEvent, raw: str) -> list[str]:
     return outcome.replies
 
 
+def _clean(text: str) -> str:
+    """PostgreSQL text cannot hold NUL: keep its place visible as U+FFFD."""
+    return text.replace("\x00", "\ufffd")
+
+
 def _store(event: InboundEvent, raw: str) -> int | None:
     """Insert the message (and its contact) and commit; None when it was seen before."""
-    contact_id = _contact_id(event.channel, event.address)
+    address = _clean(event.address)
+    contact_id = _contact_id(event.channel, address)
     stmt = insert_ignore(Message, db.session).values(
-        direction="in", channel=event.channel, provider_id=event.provider_id, contact_id=contact_id,
-        address=event.address, body=event.body, media=event.media, raw=raw,
+        direction="in", channel=event.channel, provider_id=_clean(event.provider_id), contact_id=contact_id,
+        address=address, body=_clean(event.body), media=event.media, raw=_clean(raw),
         state=MessageState.RECEIVED, created_at=utcnow(),
     ).on_conflict_do_nothing(index_elements=["channel", "provider_id"]).returning(Message.id)
     message_id = db.session.execute(stmt).scalar_one_or_none()
@@ -73,12 +79,12 @@ def _lock_contact(contact_id: int) -> Contact:
     ).scalar_one()
 
 
-def _replay(event: InboundEvent) -> list[str]:
+def _replay(provider_id: str, channel: str) -> list[str]:
     db.session.rollback()
     replies = db.session.execute(
-        select(Message.replies).where(Message.channel == event.channel, Message.provider_id == event.provider_id)
+        select(Message.replies).where(Message.channel == channel, Message.provider_id == provider_id)
     ).scalar_one_or_none()
-    log.info("duplicate delivery %s on %s ignored", event.provider_id, event.channel)
+    log.info("duplicate delivery %s on %s ignored", provider_id, channel)
     return list(replies or [])
 
 

@@ -18,7 +18,11 @@ _PLACE_AFTER = ("街道", "街上", "大街", "街", "集上", "政府", "派出
                 "财政所", "国土所", "司法所", "供电所", "法庭", "办事处", "社区", "各村", "的村", "这里", "那里")
 _PLACE_BEFORE = ("在", "到", "去", "从", "住", "回", "来", "往", "属于", "位于", "延津县", "延津", "县里",
                  "咱", "俺", "我们", "咱们", "俺们", "是")
-_NOT_PLACE_AFTER = ("村", "庄", "组", "屯", "寨", "营", "社区居委会")
+_NOT_PLACE_AFTER = ("村", "庄", "组", "屯", "寨", "营", "市", "县", "社区居委会")
+_NOT_PLACE_BEFORE = ("陕西", "陕西省", "省", "市")
+_STREET_AFTER = re.compile("[东西南北]?大?街")
+_OPENING = set(",，.。!！?？;；:： ")
+_OPENING_PLACE = ("的", "俺", "咱", "我", "一", "有", "人", ",", "，", " ", "这边", "那边", "那块", "这块")
 _CJK = "\u3400-\u9fff"
 _VILLAGE = re.compile(rf"([{_CJK}]{{1,5}})村")
 _VILLAGE_STOP_CHARS = set("的在是我俺咱们住到去从乡镇县了个这那本全邻各外同回进出和跟与给对把被向说里村驻包该此整每哪几两要找")
@@ -89,13 +93,16 @@ class TownshipExtractor:
     def _short_context(text: str, start: int, end: int) -> int:
         """2: a place word follows; 1: a locative precedes; 0: no evidence it is a place."""
         after, before = text[end:end + 6], text[max(0, start - 4):start]
-        if after.startswith(_NOT_PLACE_AFTER):
+        if after.startswith(_NOT_PLACE_AFTER) or before.endswith(_NOT_PLACE_BEFORE):
             return 0
-        if after.startswith(_PLACE_AFTER):
+        if after.startswith(_PLACE_AFTER) or _STREET_AFTER.match(after):
             return 2
-        if before.endswith(_PLACE_BEFORE) or start == 0 and after[:1] in ("的", ",", "，", " "):
+        if before.endswith(_PLACE_BEFORE):
             return 1
-        return 0
+        opens = not before or before[-1] in _OPENING
+        # opening a clause it is a place before a person ("胙城一个养殖户", "塔铺俺庄"),
+        # a name before a business ("马庄饭庄", "马庄诊所")
+        return 1 if opens and after.startswith(_OPENING_PLACE) else 0
 
     def village(self, text: str) -> str | None:
         """The first 'X村' that names a village (not 农村, 我们村, 村里...)."""
