@@ -35,6 +35,6 @@ def get_place_extractor():
         from nlp.config import load_taxonomy
         from nlp.township import TownshipExtractor
 
-        extractor = TownshipExtractor(load_taxonomy(app.config["CONFIG_DIR"]).townships)
+        extractor = TownshipExtractor.from_taxonomy(load_taxonomy(app.config["CONFIG_DIR"]))
         app.extensions["place_extractor"] = extractor
     return extractor

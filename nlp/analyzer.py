@@ -1,9 +1,12 @@
 """Shared front half of training and classification: normalise, tokenize, rule hits."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
+
+import yaml
 
 from .config import Taxonomy, load_taxonomy
 from .features import Doc
@@ -13,8 +16,28 @@ from .township import TownshipExtractor
 from .urgent import UrgentHit, UrgentRules, hit_tokens
 
 
-@dataclass(frozen=True)
-class Analysis:
+_TOPICS_FILE = Path(__file__).resolve().parent / "data" / "topics.yaml"
+
+
+class TopicLexicon:
+    """Indicative words per issue type (nlp/data/topics.yaml) -> TOPIC:<type> pseudo-words."""
+
+    def __init__(self, topics: dict[str, list[str]]) -> None:
+        self._types: dict[str, list[str]] = {}
+        for issue_type, words in topics.items():
+            for word in words:
+                self._types.setdefault(str(word).lower(), []).append(issue_type)
+        self._re = re.compile("|".join(map(re.escape, sorted(self._types, key=len, reverse=True))))
+
+    @classmethod
+    def load(cls, path: Path = _TOPICS_FILE) -> "TopicLexicon":
+        return cls(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+
+    def tokens(self, text: str) -> list[str]:
+        return [f"TOPIC:{t}" for word in self._re.findall(text) for t in self._types[word]]
+
+
+class Analysis(NamedTuple):  # a tuple: cheap to build per message
     text: str
     doc: Doc
     urgent_hits: tuple[UrgentHit, ...]
@@ -26,13 +49,14 @@ class Analyzer:
     def __init__(self, taxonomy: Taxonomy, tokenizer: Tokenizer) -> None:
         self.taxonomy = taxonomy
         self.tokenizer = tokenizer
-        self.townships = TownshipExtractor(taxonomy.townships)
+        self.townships = TownshipExtractor.from_taxonomy(taxonomy)
         self.urgent = UrgentRules(taxonomy.urgent)
+        self.topics = TopicLexicon.load()
 
     def analyze(self, raw: str) -> Analysis:
         text = normalize(raw)
         hits = self.urgent.find(text)
-        words = self.tokenizer.cut(text) + hit_tokens(hits)
+        words = self.tokenizer.raw_cut(text) + hit_tokens(hits) + self.topics.tokens(text)
         return Analysis(text, Doc(tuple(words), text), tuple(hits))
 
 

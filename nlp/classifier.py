@@ -52,11 +52,12 @@ class Classifier:
         blocks = [_columns(heads["issue_type"], tax.issue_types),
                   _columns(heads["department"], tax.departments),
                   _columns(heads["urgent"], self._urgent_classes)]
-        self._W = np.hstack([w for w, _, _ in blocks])
-        self._b = np.concatenate([b for _, b, _ in blocks])
-        self._inv_T = np.concatenate([t for _, _, t in blocks])
+        inv_T = np.concatenate([t for _, _, t in blocks])
+        self._W = np.hstack([w for w, _, _ in blocks]) * inv_T
+        self._b = np.concatenate([b for _, b, _ in blocks]) * inv_T
         self._sizes = np.array([len(tax.issue_types), len(tax.departments), 2])
         self._starts = np.concatenate([[0], np.cumsum(self._sizes)[:-1]])
+        self._segment = np.repeat(np.arange(3), self._sizes)
         self._prior = route_prior(tax, bundle.pair_counts)
         self._keywords = [(tax.issue_types.index(r.issue_type), tax.departments.index(r.department),
                            re.compile("|".join(map(re.escape, r.keywords)))) for r in tax.routing if r.keywords]
@@ -78,15 +79,17 @@ class Classifier:
 
     def _probabilities(self, idx: np.ndarray, val: np.ndarray) -> list[np.ndarray]:
         """Softmax of each head's calibrated scores, all heads in a few vector operations."""
-        z = (val @ self._W[idx] + self._b if len(idx) else self._b) * self._inv_T
-        e = np.exp(np.clip(z - z.max(), -600.0, 0.0))  # scores are small: one shift is safe
-        return np.split(e / np.repeat(np.add.reduceat(e, self._starts), self._sizes), self._starts[1:])
+        z = val @ self._W[idx] + self._b if len(idx) else self._b.copy()
+        e = np.exp(z - z.max())  # temperatures are folded into W and b; scores are small
+        p = e / np.add.reduceat(e, self._starts)[self._segment]
+        s = self._starts
+        return [p[:s[1]], p[s[1]:s[2]], p[s[2]:]]
 
     def _department(self, text: str, p_type: np.ndarray, p_dept: np.ndarray) -> np.ndarray:
         """P(dept) ∝ P_model(dept | text) · Σ_type P(type | text) · prior(type → dept)."""
         prior = self._prior
         for t, d, words in self._keywords:
-            if words.search(text):
+            if p_type[t] > 0.02 and words.search(text):  # only for issue types in play
                 prior = prior.copy() if prior is self._prior else prior
                 prior[t, d] *= KEYWORD_BOOST
         joint = p_dept * (p_type @ prior)
@@ -94,7 +97,7 @@ class Classifier:
 
     def _urgent(self, a: Analysis, p_model: float) -> tuple[bool, float]:
         rules = self.analyzer.urgent
-        if any(not h.negated for h in a.urgent_hits):
+        if p_model >= rules.lexicon_veto and any(not h.negated for h in a.urgent_hits):
             p_model = max(p_model, rules.lexicon_weight)
         urgent = p_model >= rules.model_threshold
         return urgent, p_model if urgent else 1.0 - p_model
@@ -104,11 +107,10 @@ class Classifier:
         words = [h.term for h in a.urgent_hits if not h.negated]
         n_words = int((idx < self._word_limit).sum())  # word features come first in a row
         if n_words:
-            contrib = val[:n_words] * self._W[idx[:n_words], t]
-            for i in np.argsort(-contrib)[:N_KEYWORDS]:
-                term = self.bundle.featurizer.word_of(int(idx[i]))
-                if contrib[i] > 0 and term and not term.startswith("URG"):
-                    words += term.split("_")
+            contrib = (val[:n_words] * self._W[idx[:n_words], t]).tolist()
+            ranked = sorted(zip(contrib, idx[:n_words].tolist()), reverse=True)[:N_KEYWORDS]
+            word_of = self.bundle.featurizer.word_of
+            words += [w for c, j in ranked if c > 0 and (w := word_of(j)) and ":" not in w]
         words += [town] if town else []
         return list(dict.fromkeys(words))[: N_KEYWORDS + 2]
 
@@ -125,7 +127,9 @@ def _columns(head: LinearHead, order: list[str] | tuple[str, ...]) -> tuple[np.n
 
 def route_prior(tax: Taxonomy, pair_counts: np.ndarray) -> np.ndarray:
     """(issue type × department) weights: the default 1, routing exceptions, learned pairs."""
-    prior = np.minimum(pair_counts * LEARNED_PRIOR, EXCEPTION_PRIOR / 2)
+    shape = (len(tax.issue_types), len(tax.departments))
+    counts = pair_counts if pair_counts.shape == shape else np.zeros(shape)  # taxonomy changed
+    prior = np.minimum(counts * LEARNED_PRIOR, EXCEPTION_PRIOR / 2)
     for t, code in enumerate(tax.issue_types):
         prior[t, tax.departments.index(tax.default_department[code])] = 1.0
     for rule in tax.routing:
@@ -135,13 +139,13 @@ def route_prior(tax: Taxonomy, pair_counts: np.ndarray) -> np.ndarray:
 
 
 def load_classifier(model_dir: str | Path | None = None, config_dir: str | Path | None = None) -> Classifier:
-    """Load the CURRENT model of ``model_dir``; with none there, train one from the seed corpus
-    into it first (a few seconds, once)."""
+    """Load the CURRENT model of ``model_dir``. With none there (or one of an older feature
+    format), train one from the seed corpus into it first (about 3 s, once)."""
     analyzer = get_analyzer(config_dir)
     mdir = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
     version = store.current_version(mdir)
     if version is None:
         from .training import load_seed, train
-        log.warning("no trained model in %s: training one from the seed corpus", mdir)
+        log.warning("no usable model in %s: training one from the seed corpus", mdir)
         version = train(load_seed(), mdir, config_dir)
     return Classifier(analyzer, store.load(mdir, version), version)

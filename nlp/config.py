@@ -41,6 +41,7 @@ class Taxonomy:
     townships: tuple[Township, ...]
     routing: tuple[RoutingRule, ...] = ()
     urgent: dict[str, Any] = field(default_factory=dict)
+    ambiguous_short_forms: frozenset[str] = frozenset()
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -79,6 +80,8 @@ def load_taxonomy(config_dir: str | Path | None = None) -> Taxonomy:
     unknown = set(types.values()) - set(depts)
     if unknown:
         raise ConfigError(f"taxonomy.yaml: unknown default departments {unknown}")
-    routing = _routing(_read_yaml(cdir / "routing.yaml").get("exceptions") or [], set(types), set(depts))
+    routing_yaml = _read_yaml(cdir / "routing.yaml")
+    routing = _routing(routing_yaml.get("exceptions") or [], set(types), set(depts))
     return Taxonomy(tuple(types), types, tuple(depts), depts, townships, routing,
-                    _read_yaml(cdir / "urgent.yaml"))
+                    _read_yaml(cdir / "urgent.yaml"),
+                    frozenset(routing_yaml.get("ambiguous_short_forms") or ()))

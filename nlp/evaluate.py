@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable, Protocol
 
-from .training import load_jsonl
+from .records import load_jsonl
 
 __all__ = ["evaluate", "load_jsonl", "predict_all", "report", "scores"]
 

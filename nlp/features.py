@@ -9,36 +9,37 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from operator import add
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 import numpy as np
-from scipy import sparse
 
-_PUNCT = re.compile(r"^[\W_]+$")
+if TYPE_CHECKING:  # scipy is for training only: the per-message path never loads it
+    from scipy import sparse
+
 _DIGITS = re.compile(r"\d+")
 _NON_WORD = re.compile(r"[\W_]+")
 STOPWORDS = frozenset("的 了 是 我 你 他 她 们 吗 呢 吧 啊 呀 哦 嗯 也 都 就 还 又 在 和 与 及 跟 这 那 个 把 被 给 让 着 过 之 而 或".split())
 
 
-@dataclass(frozen=True)
-class Doc:
+class Doc(NamedTuple):  # a tuple: cheap to build per message
     """What a message contributes to the features: its words and its normalised text."""
     words: tuple[str, ...]
     text: str
 
 
-def word_terms(words: Iterable[str]) -> list[str]:
-    terms = [w for w in words if w not in STOPWORDS and not _PUNCT.match(w)]
-    return terms + [f"{a}_{b}" for a, b in zip(terms, terms[1:])]
+def word_terms(words: Iterable[str], bigrams: bool = True) -> list[str]:
+    terms = [w for w in words if w[:1].isalnum() and w not in STOPWORDS]
+    return terms + [f"{a}_{b}" for a, b in zip(terms, terms[1:])] if bigrams else terms
 
 
-def char_terms(text: str) -> list[str]:
+def char_terms(text: str, max_n: int = 3) -> list[str]:
     out: list[str] = []
     for chunk in _NON_WORD.split(_DIGITS.sub("0", text)):
         out += chunk
-        out += [chunk[i:i + 2] for i in range(len(chunk) - 1)]
-        out += [chunk[i:i + 3] for i in range(len(chunk) - 2)]
+        out += map(add, chunk, chunk[1:])  # bigrams at C speed
+        for n in range(3, max_n + 1):
+            out += [chunk[i:i + n] for i in range(len(chunk) - n + 1)]
     return out
 
 
@@ -47,8 +48,9 @@ class Block:
 
     def __init__(self, vocab: dict[str, int], idf: np.ndarray, offset: int, weight: float) -> None:
         self.vocab, self.idf, self.offset, self.weight = vocab, idf, offset, weight
-        # term -> (joint index, idf): one dict lookup per term on the per-message path
-        self._lookup = {t: (i + offset, float(idf[i])) for t, i in vocab.items()}
+        # term -> joint index (int keys count fastest), and idf by joint index
+        self._lookup = {t: i + offset for t, i in vocab.items()}
+        self._idf = dict(zip(self._lookup.values(), idf.tolist()))
 
     @classmethod
     def fit(cls, docs: Sequence[list[str]], min_df: int, offset: int, weight: float) -> "Block":
@@ -60,50 +62,52 @@ class Block:
 
     def row(self, terms: list[str], idx: list[int], val: list[float]) -> None:
         """Append this block's (joint index, value) pairs for ``terms`` to idx/val."""
-        lookup, counts = self._lookup, {}
-        for t in terms:
-            hit = lookup.get(t)
-            if hit is not None:
-                counts[hit] = counts.get(hit, 0) + 1
+        counts = Counter([j for j in map(self._lookup.get, terms) if j is not None])
         if not counts:
             return
-        vals = [w if c == 1 else w * (1 + math.log(c)) for (_, w), c in counts.items()]
-        scale = self.weight / math.sqrt(sum(v * v for v in vals))
-        idx.extend(j for j, _ in counts)
-        val.extend(v * scale for v in vals)
+        idf = self._idf
+        vals = [idf[j] if c == 1 else idf[j] * (1 + math.log(c)) for j, c in counts.items()]
+        scale = self.weight / math.hypot(*vals)
+        idx += counts
+        val += [v * scale for v in vals]
 
 
 class Featurizer:
     """Words block then characters block; ``row`` is the per-message path."""
 
-    def __init__(self, words: Block, chars: Block) -> None:
-        self.words, self.chars = words, chars
+    def __init__(self, words: Block, chars: Block, char_n: int = 3, word_bigrams: bool = True) -> None:
+        self.words, self.chars, self.char_n, self.word_bigrams = words, chars, char_n, word_bigrams
         self.n_features = chars.offset + len(chars.vocab)
+        self._inverse = {i: t for t, i in words.vocab.items()}
 
     @classmethod
-    def fit(cls, docs: Sequence[Doc], min_df: int = 2, char_weight: float = 1.0) -> "Featurizer":
-        words = Block.fit([word_terms(d.words) for d in docs], min_df, 0, 1.0)
-        chars = Block.fit([char_terms(d.text) for d in docs], min_df, len(words.vocab), char_weight)
-        return cls(words, chars)
+    def fit(cls, docs: Sequence[Doc], min_df: int = 2, char_weight: float = 1.0, char_n: int = 3,
+            word_bigrams: bool = True) -> "Featurizer":
+        words = Block.fit([word_terms(d.words, word_bigrams) for d in docs], min_df, 0, 1.0)
+        chars = Block.fit([char_terms(d.text, char_n) for d in docs], min_df, len(words.vocab), char_weight)
+        return cls(words, chars, char_n, word_bigrams)
 
     def row(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
         idx: list[int] = []
         val: list[float] = []
-        self.words.row(word_terms(doc.words), idx, val)
-        self.chars.row(char_terms(doc.text), idx, val)
+        self.words.row(word_terms(doc.words, self.word_bigrams), idx, val)
+        self.chars.row(char_terms(doc.text, self.char_n), idx, val)
         return np.array(idx, dtype=np.int64), np.array(val)
 
-    def matrix(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
+    def matrix(self, docs: Sequence[Doc]) -> "sparse.csr_matrix":
+        from scipy import sparse
         rows = [self.row(d) for d in docs]
         indptr = np.cumsum([0] + [len(r[0]) for r in rows])
         idx = np.concatenate([r[0] for r in rows]) if rows else np.array([], dtype=np.int64)
         val = np.concatenate([r[1] for r in rows]) if rows else np.array([])
         return sparse.csr_matrix((val, idx, indptr), shape=(len(docs), self.n_features))
 
+    def rule_columns(self, prefix: str) -> list[int]:
+        """Columns of the rule pseudo-words (``URG:...``) starting with ``prefix``."""
+        return [i for t, i in self.words.vocab.items() if t.startswith(prefix)]
+
     def word_of(self, index: int) -> str | None:
         """The word term behind a feature index (None for a character n-gram)."""
         if index >= self.chars.offset:
             return None
-        if not hasattr(self, "_inverse"):
-            self._inverse = {i: t for t, i in self.words.vocab.items()}
         return self._inverse.get(index)

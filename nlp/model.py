@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
-from scipy.optimize import minimize_scalar
+
+if TYPE_CHECKING:  # scipy and sklearn are for training only
+    from scipy import sparse
 
 
 @dataclass
@@ -48,13 +51,15 @@ def _as_matrix(est, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
+    from scipy.optimize import minimize_scalar
+
     def nll(log_t: float) -> float:
         p = softmax(scores / np.exp(log_t))
         return -float(np.mean(np.log(p[np.arange(len(y)), y] + 1e-12)))
     return float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method="bounded").x))
 
 
-def fit_head(X: sparse.csr_matrix, labels: list[str], weights: np.ndarray, kind: str = "svm",
+def fit_head(X: "sparse.csr_matrix", labels: list[str], weights: np.ndarray, kind: str = "svm",
              C: float = 1.0, balanced: bool = False, calibrate: bool = True) -> LinearHead:
     """Fit on all rows; fit the temperature on out-of-fold scores (3-fold) when asked."""
     classes = sorted(set(labels))

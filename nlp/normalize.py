@@ -17,9 +17,10 @@ _TYPOS_FILE = Path(__file__).parent / "data" / "typos.tsv"
 _CJK = r"\u3400-\u9fff"
 # Sentence punctuation we keep (it delimits clauses for the urgent negation scope).
 _KEEP_PUNCT = "，。！？；：、,.!?;:（）()《》\"'“”‘’-/%#@&+=<>"
-_PUNCT_RUN = re.compile(r"([，。！？；：、,.!?;:~…])[\s，。！？；：、,.!?;:~…]*")
+_PUNCT_RUN = re.compile(r"([，。！？；：、,.!?;:~…])[\s，。！？；：、,.!?;:~…]+")
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _CHAR_RUN = re.compile(rf"([{_CJK}a-z])\1{{2,}}")
+_DOUBLED = re.compile(rf"([{_CJK}a-z]).?\1")  # a run of one or two characters may repeat
 _PAIR_RUN = re.compile(rf"([{_CJK}]{{2}})\1{{2,}}")
 _SPACES = re.compile(r"\s+")
 # Full-width ASCII and the ideographic space -> half-width (the common case of NFKC, faster).
@@ -72,9 +73,10 @@ def normalize(text: str) -> str:
     if _ODD.search(text):
         text = unicodedata.normalize("NFKC", text)
     text = to_simplified(_strip_noise(text.lower()))
-    text = _SPACE_BETWEEN_CJK.sub("", _SPACES.sub(" ", text)).strip()
+    if not text.isprintable() or " " in text:  # any whitespace at all (cheap test first)
+        text = _SPACE_BETWEEN_CJK.sub("", _SPACES.sub(" ", text)).strip()
     text = _PUNCT_RUN.sub(r"\1", text)
-    text = _PAIR_RUN.sub(r"\1", text)
-    text = _CHAR_RUN.sub(r"\1\1", text)
+    if _DOUBLED.search(text):
+        text = _CHAR_RUN.sub(r"\1\1", _PAIR_RUN.sub(r"\1", text))
     pattern, table = _typos()
     return pattern.sub(lambda m: table[m.group(0)], text)

@@ -16,6 +16,8 @@ from .features import Block, Featurizer
 from .model import LinearHead, head_arrays, head_from_arrays
 
 HEADS = ("issue_type", "department", "urgent")
+# Bumped whenever features or the file layout change: an older version is not loaded.
+FORMAT = 2
 
 
 @dataclass
@@ -41,7 +43,8 @@ def _block_from(name: str, arrays) -> Block:
 def save(bundle: ModelBundle, model_dir: str | Path) -> str:
     """Write a new version and point CURRENT at it; return the version id."""
     arrays = {**_block_arrays("words", bundle.featurizer.words),
-              **_block_arrays("chars", bundle.featurizer.chars), "pairs": bundle.pair_counts}
+              **_block_arrays("chars", bundle.featurizer.chars), "pairs": bundle.pair_counts,
+              "featurizer": np.array([bundle.featurizer.char_n, int(bundle.featurizer.word_bigrams)])}
     for name in HEADS:
         arrays.update(head_arrays(name, bundle.heads[name]))
     digest = hashlib.sha1(b"".join(a.tobytes() for a in arrays.values())).hexdigest()[:8]
@@ -49,7 +52,7 @@ def save(bundle: ModelBundle, model_dir: str | Path) -> str:
     target = Path(model_dir) / version
     target.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(target / "model.npz", **arrays)
-    meta = {**bundle.meta, "version": version}
+    meta = {**bundle.meta, "version": version, "format": FORMAT}
     (target / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
     tmp = Path(model_dir) / "CURRENT.tmp"
     tmp.write_text(version + "\n", "utf-8")
@@ -58,11 +61,15 @@ def save(bundle: ModelBundle, model_dir: str | Path) -> str:
 
 
 def current_version(model_dir: str | Path) -> str | None:
+    """The version CURRENT names, if it exists and this code can read it."""
     pointer = Path(model_dir) / "CURRENT"
     if not pointer.exists():
         return None
     version = pointer.read_text("utf-8").strip()
-    return version if (Path(model_dir) / version / "model.npz").exists() else None
+    meta_file = Path(model_dir) / version / "meta.json"
+    if not meta_file.exists() or not (Path(model_dir) / version / "model.npz").exists():
+        return None
+    return version if json.loads(meta_file.read_text("utf-8")).get("format") == FORMAT else None
 
 
 def load(model_dir: str | Path, version: str) -> ModelBundle:
@@ -71,5 +78,6 @@ def load(model_dir: str | Path, version: str) -> ModelBundle:
         words, chars = _block_from("words", arrays), _block_from("chars", arrays)
         heads = {name: head_from_arrays(name, arrays) for name in HEADS}
         pairs = arrays["pairs"]
+        char_n, bigrams = (int(x) for x in arrays["featurizer"])
     meta = json.loads((path / "meta.json").read_text("utf-8"))
-    return ModelBundle(Featurizer(words, chars), heads, pairs, meta)
+    return ModelBundle(Featurizer(words, chars, char_n, bool(bigrams)), heads, pairs, meta)

@@ -8,12 +8,13 @@ followed by 村/庄/组 is a village name, never a township. A full name beats a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from .config import Township
+from .config import Taxonomy, Township
 
 _SUFFIXES = ("街道", "乡", "镇")
 _PLACE_AFTER = ("街道", "街上", "大街", "街", "集上", "政府", "派出所", "卫生院", "医院", "中学", "小学",
+                "敬老院", "养老院", "粮站", "治超站", "服务站", "汽车站", "车站", "镇上", "乡里", "乡上",
                 "中心校", "一带", "附近", "地区", "境内", "辖区", "这边", "那边", "那块", "片区", "管区",
                 "财政所", "国土所", "司法所", "供电所", "法庭", "办事处", "社区", "各村", "的村", "这里", "那里")
 _PLACE_BEFORE = ("在", "到", "去", "从", "住", "回", "来", "往", "属于", "位于", "延津县", "延津", "县里",
@@ -29,8 +30,7 @@ _VILLAGE_STOP_CHARS = set("的在是我俺咱们住到去从乡镇县了个这�
 _VILLAGE_STOP_CORES = {"农", "新农", "城中", "美丽乡", "行政", "自然", "贫困", "示范", "一", "小", "大", "老", "新"}
 
 
-@dataclass(frozen=True)
-class TownshipHit:
+class TownshipHit(NamedTuple):  # a tuple: cheap to build per message
     code: str | None
     confidence: float
     village: str | None
@@ -53,7 +53,8 @@ def _full_forms(t: Township) -> list[str]:
 class TownshipExtractor:
     """Finds the township (code) and the village (X村) a message names."""
 
-    def __init__(self, townships: tuple[Township, ...]) -> None:
+    def __init__(self, townships: tuple[Township, ...], ambiguous: frozenset[str] = frozenset()) -> None:
+        self._ambiguous = ambiguous
         full = {n: t.code for t in townships for n in _full_forms(t)}
         short = {n: t.code for t in townships for n in _short_forms(t)}
         self._full, self._short = full, {k: v for k, v in short.items() if k not in full}
@@ -61,6 +62,11 @@ class TownshipExtractor:
         self._full_re = re.compile(alt(self._full))
         self._short_re = re.compile(alt(self._short))
         self._all_names = sorted({*full, *short}, key=len, reverse=True)
+
+    @classmethod
+    def from_taxonomy(cls, taxonomy: "Taxonomy") -> "TownshipExtractor":
+        """Townships and the ambiguous short forms (config/routing.yaml) of a taxonomy."""
+        return cls(taxonomy.townships, taxonomy.ambiguous_short_forms)
 
     def extract(self, text: str) -> TownshipHit:
         village = self.village(text)
@@ -74,7 +80,7 @@ class TownshipExtractor:
     def _from_short(self, text: str, village: str | None) -> TownshipHit:
         strong, weak, bare = [], [], False
         for m in self._short_re.finditer(text):
-            kind = self._short_context(text, m.start(), m.end())
+            kind = self._short_context(text, m.start(), m.end(), m.group(0) in self._ambiguous)
             target = strong if kind == 2 else weak if kind == 1 else None
             if target is None:
                 bare = True
@@ -90,8 +96,9 @@ class TownshipExtractor:
         return TownshipHit(code, conf, village, mention)
 
     @staticmethod
-    def _short_context(text: str, start: int, end: int) -> int:
-        """2: a place word follows; 1: a locative precedes; 0: no evidence it is a place."""
+    def _short_context(text: str, start: int, end: int, ambiguous: bool) -> int:
+        """2: a place word follows; 1: a locative precedes, or an unambiguous name stands
+        free; 0: a village name, another place, or an ambiguous name without evidence."""
         after, before = text[end:end + 6], text[max(0, start - 4):start]
         if after.startswith(_NOT_PLACE_AFTER) or before.endswith(_NOT_PLACE_BEFORE):
             return 0
@@ -99,9 +106,11 @@ class TownshipExtractor:
             return 2
         if before.endswith(_PLACE_BEFORE):
             return 1
-        opens = not before or before[-1] in _OPENING
-        # opening a clause it is a place before a person ("胙城一个养殖户", "塔铺俺庄"),
+        if not ambiguous:
+            return 1
+        # an ambiguous name opening a clause is a place before a person ("王楼一个养殖户"),
         # a name before a business ("马庄饭庄", "马庄诊所")
+        opens = not before or before[-1] in _OPENING
         return 1 if opens and after.startswith(_OPENING_PLACE) else 0
 
     def village(self, text: str) -> str | None:

@@ -6,7 +6,8 @@ is not in the seed corpus weighs CORRECTION_WEIGHT unless it carries its own ``w
 """
 from __future__ import annotations
 
-import json
+import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,50 +18,49 @@ from .config import Taxonomy
 from .features import Featurizer
 from .model import fit_head
 from .normalize import normalize
+from .records import SEED_DIR, load_jsonl, load_seed  # noqa: F401 (part of this module's API)
 from .store import ModelBundle, save
 
-SEED_DIR = Path(__file__).resolve().parent / "data" / "seed"
+log = logging.getLogger(__name__)
+_NOT_WORD = re.compile(r"[\W_]+")
 CORRECTION_WEIGHT = 3.0
 PARAMS: dict[str, Any] = {
     "issue_type": {"kind": "svm", "C": 0.5, "balanced": True},
     "department": {"kind": "svm", "C": 0.5, "balanced": True},
     "urgent": {"kind": "logreg", "C": 10.0, "balanced": True},
-    "min_df": 2, "char_weight": 1.0,
+    "min_df": 2, "char_weight": 1.5, "char_n": 2, "word_bigrams": False,
+    "urgent_features_for_type": False,
 }
 
 
-def load_jsonl(path: str | Path) -> list[dict]:
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
-def load_seed(seed_dir: str | Path | None = None) -> list[dict]:
-    """All records of nlp/data/seed/*.jsonl, files in name order."""
-    records: list[dict] = []
-    for path in sorted(Path(seed_dir or SEED_DIR).glob("*.jsonl")):
-        records += load_jsonl(path)
-    return records
-
-
 def clean_examples(examples: list[dict], taxonomy: Taxonomy) -> list[dict]:
-    """Validate codes, fill the default department, keep the last label of a repeated text."""
+    """Fill the default department, keep the last label of a repeated text, and drop (with a
+    warning) examples whose codes the taxonomy no longer knows."""
     by_text: dict[str, dict] = {}
+    dropped = 0
     for ex in examples:
         issue = ex.get("issue_type")
-        if issue not in taxonomy.default_department or not ex.get("text"):
-            raise ValueError(f"training example with unknown issue_type or no text: {ex!r}")
-        dept = ex.get("department") or taxonomy.default_department[issue]
-        if dept not in taxonomy.department_names:
-            raise ValueError(f"training example with unknown department: {ex!r}")
-        key = normalize(ex["text"])
+        dept = ex.get("department") or taxonomy.default_department.get(issue or "")
+        if issue not in taxonomy.default_department or dept not in taxonomy.department_names \
+                or not ex.get("text"):
+            dropped += 1
+            continue
+        key = _key(ex["text"])
         by_text.pop(key, None)
         by_text[key] = {**ex, "department": dept, "urgent": bool(ex.get("urgent"))}
+    if dropped:
+        log.warning("dropped %d training examples with unknown codes or no text", dropped)
     return list(by_text.values())
 
 
+def _key(text: str) -> str:
+    """Two texts that differ only in width, script, punctuation or spacing are one text."""
+    return _NOT_WORD.sub("", normalize(text))
+
+
 def _weights(examples: list[dict]) -> np.ndarray:
-    seed_texts = {normalize(r["text"]) for r in load_seed()}
-    return np.array([float(ex.get("weight") or (1.0 if normalize(ex["text"]) in seed_texts
+    seed_texts = {_key(r["text"]) for r in load_seed()}
+    return np.array([float(ex.get("weight") or (1.0 if _key(ex["text"]) in seed_texts
                                                 else CORRECTION_WEIGHT)) for ex in examples])
 
 
@@ -78,15 +78,28 @@ def fit_bundle(examples: list[dict], analyzer: Analyzer, weights: np.ndarray | N
     params = {**PARAMS, **(params or {})}
     weights = np.ones(len(examples)) if weights is None else weights
     docs = [analyzer.analyze(ex["text"]).doc for ex in examples]
-    featurizer = Featurizer.fit(docs, params["min_df"], params["char_weight"])
+    featurizer = Featurizer.fit(docs, params["min_df"], params["char_weight"], params["char_n"],
+                                params["word_bigrams"])
     X = featurizer.matrix(docs)
+    X_topic = X if params["urgent_features_for_type"] else _without(X, featurizer.rule_columns("URG"))
     heads = {}
     for name in ("issue_type", "department", "urgent"):
         labels = [str(ex[name]) for ex in examples]
-        heads[name] = fit_head(X, labels, weights, calibrate=calibrate, **params[name])
+        heads[name] = fit_head(X if name == "urgent" else X_topic, labels, weights,
+                               calibrate=calibrate, **params[name])
     meta = {"n_examples": len(examples), "params": params,
             "n_features": featurizer.n_features}
     return ModelBundle(featurizer, heads, pair_counts(examples, analyzer.taxonomy), meta)
+
+
+def _without(X, columns: list[int]):
+    """X with some columns zeroed: those features then get no weight in a head."""
+    if not columns:
+        return X
+    from scipy import sparse
+    keep = np.ones(X.shape[1])
+    keep[columns] = 0.0
+    return X @ sparse.diags(keep)
 
 
 def train(examples: list[dict], model_dir: str | Path, config_dir: str | Path | None = None) -> str:

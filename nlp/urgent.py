@@ -7,15 +7,15 @@ party ("担心有人会想不开", "他说要喝药") is not a negation, so it s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+import re._constants as _c
+import re._parser as _parser
+from typing import Any, NamedTuple
 
 _MASK = "□"
 _CLAUSE = re.compile(r"[，。!?,.；;！？]")
 
 
-@dataclass(frozen=True)
-class UrgentHit:
+class UrgentHit(NamedTuple):  # a tuple: cheap to build per message
     term: str
     category: str
     negated: bool
@@ -32,22 +32,32 @@ class UrgentRules:
         categories = spec.get("categories") or {}
         self._category = {t: c for c, body in categories.items() for t in body.get("terms") or ()}
         self._terms = re.compile(_alternation(list(self._category) or ["\0"]))
-        # one regex per pattern: a single alternation of them all is slower in sre
-        self._patterns = [(c, re.compile(p)) for c, body in categories.items()
+        # one regex per pattern (an alternation of them all is slower in sre), each with the
+        # characters a match can start with, to skip it when none occurs in the text
+        self._patterns = [(c, re.compile(p), first_chars(p)) for c, body in categories.items()
                           for p in body.get("patterns") or ()]
         self._hard = re.compile(_alternation(spec.get("hard_negatives") or ["\0"]))
         self._negator = re.compile(f"(?:{_alternation(spec.get('negators') or ['不'])})$")
         self._filler = re.compile(f"(?:{_alternation(spec.get('fillers') or ['要'])})$")
+        self._solo_re = re.compile(_alternation(spec.get("solo_markers") or ["\0"]))
         self.model_threshold = float(spec.get("model_threshold", 0.5))
         self.lexicon_weight = float(spec.get("lexicon_weight", 0.9))
+        self.lexicon_veto = float(spec.get("lexicon_veto", 0.0))
 
     def find(self, text: str) -> list[UrgentHit]:
         masked = self._hard.sub(lambda m: _MASK * len(m.group(0)), text)
         found = {m.start(): (m.group(0), self._category[m.group(0)]) for m in self._terms.finditer(masked)}
-        for category, regex in self._patterns:
+        chars = set(masked)
+        for category, regex, first in self._patterns:
+            if first is not None and first.isdisjoint(chars):
+                continue
             for m in regex.finditer(masked):
                 found.setdefault(m.start(), (m.group(0), category))
-        return [UrgentHit(term, cat, self._negated(masked[:pos])) for pos, (term, cat) in sorted(found.items())]
+        return [UrgentHit(term, cat, self._negated(masked[:pos]) or self._solo(cat, masked, pos))
+                for pos, (term, cat) in sorted(found.items())]
+
+    def _solo(self, category: str, text: str, pos: int) -> bool:
+        return category == "group_action" and bool(self._solo_re.search(_CLAUSE.split(text[:pos])[-1]))
 
     def _negated(self, before: str) -> bool:
         clause = _CLAUSE.split(before[-12:])[-1]
@@ -59,6 +69,30 @@ class UrgentRules:
                 return False
             clause = clause[: filler.start()]
         return False
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with; None when that is not a small
+    literal set (a leading class, an optional first item)."""
+    return _first(list(_parser.parse(pattern)))
+
+
+def _first(items: list) -> frozenset[str] | None:
+    if not items:
+        return None
+    op, arg = items[0]
+    if op is _c.LITERAL:
+        return frozenset(chr(arg))
+    if op is _c.IN and all(o is _c.LITERAL for o, _ in arg):
+        return frozenset(chr(a) for _, a in arg)
+    if op is _c.SUBPATTERN:
+        return _first(list(arg[-1]))
+    if op is _c.BRANCH:
+        parts = [_first(list(b)) for b in arg[1]]
+        return None if any(p is None for p in parts) else frozenset().union(*parts)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[0] > 0:
+        return _first(list(arg[2]))
+    return None
 
 
 def hit_tokens(hits: list[UrgentHit]) -> list[str]:

@@ -1,4 +1,5 @@
 import dataclasses
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,8 @@ import pytest
 import nlp.training
 from nlp import Classification, load_classifier
 from nlp.analyzer import get_analyzer
+from nlp.config import load_taxonomy
+from nlp.tokenizer import Tokenizer, user_words
 
 FIELDS = {"issue_type", "issue_type_confidence", "department", "department_confidence",
           "township", "township_confidence", "village", "urgent", "urgent_confidence",
@@ -64,11 +67,22 @@ def test_urgent_through_classifier(clf, text, urgent):
     assert clf.classify(text).urgent is urgent
 
 
-def test_tokenizer_has_user_words_and_private_cache():
-    tok = get_analyzer().tokenizer
-    assert tok.cut("马庄乡位邱乡县医疗保障局") == ["马庄乡", "位邱乡", "县医疗保障局"]
-    assert tok._jieba.tmp_dir and "nlp-jieba" in tok._jieba.tmp_dir
-    assert get_analyzer().tokenizer is tok  # one per process
+def test_one_tokenizer_per_process():
+    assert get_analyzer().tokenizer is get_analyzer().tokenizer
+
+
+BACKENDS = ["jieba"] + (["rjieba"] if importlib.util.find_spec("rjieba") else [])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_tokenizer_user_words(backend, tmp_path):
+    tok = Tokenizer(user_words(load_taxonomy()), cache_dir=tmp_path, backend=backend)
+    assert tok.cut("马庄乡位邱乡县医疗保障局拖欠工资") == ["马庄乡", "位邱乡", "县医疗保障局", "拖欠工资"]
+
+
+def test_jieba_cache_is_private(tmp_path):
+    Tokenizer(["马庄乡"], cache_dir=tmp_path, backend="jieba")
+    assert (tmp_path / "jieba.cache").exists()
 
 
 def test_cold_start_under_three_seconds(model_dir):
@@ -83,3 +97,15 @@ def test_empty_model_dir_bootstraps_from_seed(tmp_path, monkeypatch, seed):
     clf = load_classifier(tmp_path / "fresh")
     assert (tmp_path / "fresh" / "CURRENT").read_text().strip() == clf.model_version
     assert clf.classify("工资被拖欠").model_version == clf.model_version
+
+
+def test_model_of_older_format_is_retrained(model_dir, tmp_path, monkeypatch, seed):
+    import json
+    import shutil
+    version = (model_dir / "CURRENT").read_text().strip()
+    shutil.copytree(model_dir / version, tmp_path / version)
+    (tmp_path / "CURRENT").write_text(version)
+    meta = json.loads((tmp_path / version / "meta.json").read_text())
+    (tmp_path / version / "meta.json").write_text(json.dumps({**meta, "format": 1}))
+    monkeypatch.setattr(nlp.training, "load_seed", lambda: seed[::4])
+    assert load_classifier(tmp_path).model_version != version

@@ -23,3 +23,15 @@ def test_corrections_move_the_model(clf, seed, tmp_path):
     assert after.model_version == version != clf.model_version
     assert [after.classify(t).issue_type for t in TEXTS] == targets
     assert before != targets
+
+
+def test_clean_examples_last_label_wins_and_unknown_codes_dropped():
+    from nlp.config import load_taxonomy
+    from nlp.training import clean_examples
+    tax = load_taxonomy()
+    cleaned = clean_examples([
+        {"text": "工资被拖欠", "issue_type": "rural"},
+        {"text": "工资被拖欠！", "issue_type": "labor", "department": None},   # same text once normalised
+        {"text": "无效代码", "issue_type": "no_such_type"},
+    ], tax)
+    assert [(c["issue_type"], c["department"]) for c in cleaned] == [("labor", "hrss")]

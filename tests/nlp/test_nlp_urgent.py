@@ -49,3 +49,13 @@ def test_urgent_hits(rules, text):
 ])
 def test_not_urgent(rules, text):
     assert not fires(rules, text)
+
+
+@pytest.mark.parametrize("text", [
+    "俺一个人去省里上访也要问清楚",                 # one person alone
+    "万一着火了人都跑不出来",                       # hypothetical
+    "怕那个厂老板报复俺",                           # fear of retaliation, not a threat
+    "药店不要处方就卖安眠药",
+])
+def test_not_urgent_contexts(rules, text):
+    assert not fires(rules, text)
