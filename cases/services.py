@@ -12,7 +12,7 @@ from flask import current_app
 from cases.clocks import due_after, local_day_code
 from cases.numbering import next_case_number
 from core.extensions import db
-from models import Case, CaseEvent, CaseState, Contact, Message, utcnow
+from models import Case, CaseEvent, CaseState, Contact, Message, TrainingExample, utcnow
 
 # Allowed moves of the lifecycle in product.md; anything else is refused.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -83,20 +83,39 @@ def apply_classification(case: Case, result: Any, threshold: float) -> None:
     record_event(case, "classified", "system", before=before, after=after)
 
 
-def transition(case: Case, new_state: str, actor: str, *, note: str | None = None,
-               user_id: int | None = None, now: datetime | None = None) -> None:
-    """Move a case along the lifecycle, setting its clock; refuse illegal moves."""
+def transition(case: Case, new_state: str, actor: str, *, note: str | None = None, reason: str | None = None,
+               answer: str | None = None, route: str | None = None, user_id: int | None = None,
+               now: datetime | None = None) -> list[Message]:
+    """Move a case along the lifecycle, setting its clock and queuing the notice the law
+    requires (returned: the caller commits, then gateway.outbound.dispatch). Illegal moves
+    and moves without what their notice needs raise TransitionError."""
     if new_state not in TRANSITIONS.get(case.state, ()):
         raise TransitionError(f"{case.state} → {new_state} is not allowed")
-    if new_state == CaseState.EXTENDED and case.extended:
-        raise TransitionError("a case may be extended only once (Art. 34)")
+    _check_requirements(case, new_state, note=note, reason=reason, answer=answer, route=route)
     now = now or utcnow()
     before = {"state": case.state, "due_at": _iso(case.due_at)}
     case.due_at = due_after(new_state, now, case.due_at)
     _stamp(case, new_state, now)
     case.state = new_state
-    record_event(case, "state", actor, before=before,
-                 after={"state": new_state, "due_at": _iso(case.due_at)}, note=note, user_id=user_id)
+    details = {k: v for k, v in {"reason": reason, "route": route, "answer": answer}.items() if v}
+    record_event(case, "state", actor, before=before, after={"state": new_state, "due_at": _iso(case.due_at),
+                                                            **details}, note=note, user_id=user_id)
+    from cases.notices import notice_for
+
+    notice = notice_for(case, new_state, reason=reason, answer=answer, route=route)
+    return [notice] if notice is not None else []
+
+
+def _check_requirements(case: Case, new_state: str, **given: str | None) -> None:
+    if new_state == CaseState.EXTENDED and case.extended:
+        raise TransitionError("a case may be extended only once (Art. 34)")
+    if new_state == CaseState.ACCEPTED and not case.department:
+        raise TransitionError("accepting needs a responsible unit")
+    needs = {CaseState.NOT_ACCEPTED: "route", CaseState.EXTENDED: "reason", CaseState.ANSWERED: "answer",
+             CaseState.CLOSED: "note"}
+    field = needs.get(new_state)
+    if field and not (given.get(field) or "").strip():
+        raise TransitionError(f"{new_state} needs a {field}")  # 不化解不销号: closing needs a resolution note
 
 
 def _stamp(case: Case, new_state: str, now: datetime) -> None:
@@ -134,3 +153,65 @@ def rate(case: Case, rating: str, actor: str = "citizen") -> None:
     if rating == "unsatisfied":
         case.flagged = True
     record_event(case, "rated", actor, before=before, after={"rating": rating, "flagged": case.flagged})
+
+
+def correct(case: Case, changes: dict[str, Any], actor: str, user_id: int | None = None) -> TrainingExample | None:
+    """Staff fix the labels: the case leaves triage, and the corrected labels become a
+    training example for `nlp train`. Returns None when nothing changed."""
+    changes = {k: v for k, v in changes.items() if k in CLASSIFIED_FIELDS and getattr(case, k) != v}
+    if not changes:
+        return None
+    before = {name: getattr(case, name) for name in changes}
+    for name, value in changes.items():
+        setattr(case, name, value)
+        if name != "urgent":
+            setattr(case, f"{name}_confidence", 1.0)
+    case.needs_triage = False
+    record_event(case, "corrected", actor, before=before, after=changes, user_id=user_id)
+    example = TrainingExample(text=case.text, issue_type=case.issue_type, department=case.department,
+                              township=case.township, urgent=bool(case.urgent), case_id=case.id, user_id=user_id)
+    db.session.add(example)
+    return example
+
+
+def confirm(case: Case, actor: str, user_id: int | None = None) -> None:
+    """An officer agrees with the machine: the case leaves triage unchanged."""
+    if case.needs_triage:
+        case.needs_triage = False
+        record_event(case, "confirmed", actor, before={"needs_triage": True}, after={"needs_triage": False},
+                     user_id=user_id)
+
+
+def assign(case: Case, actor: str, *, department: str | None = None, assignee: str | None = None,
+           user_id: int | None = None) -> None:
+    before = {"department": case.department, "assignee": case.assignee}
+    if department:
+        case.department = department
+    if assignee is not None:
+        case.assignee = assignee or None
+    record_event(case, "assigned", actor, before=before,
+                 after={"department": case.department, "assignee": case.assignee}, user_id=user_id)
+
+
+def add_note(case: Case, text: str, actor: str, user_id: int | None = None) -> None:
+    """An internal note: staff only, never sent to the citizen."""
+    record_event(case, "note", actor, note=text, user_id=user_id)
+
+
+def merge(case: Case, into: Case, actor: str, user_id: int | None = None) -> None:
+    """A duplicate joins another case: its text is appended there, and it ends as merged."""
+    if case.id == into.id or into.state not in CaseState.OPEN:
+        raise TransitionError("merge into another open case")
+    transition(case, CaseState.MERGED, actor, note=f"并入 {into.number}", user_id=user_id)
+    case.merged_into_id = into.id
+    into.text = f"{into.text}\n[{case.number}] {case.text}"
+    record_event(into, "merged", actor, after={"merged": case.number}, user_id=user_id)
+
+
+def staff_reply(case: Case, text: str, actor: str, user_id: int | None = None) -> list[Message]:
+    """A message from staff to the petitioner, through the outbound queue."""
+    from cases.notices import message_to_citizen
+
+    record_event(case, "reply", actor, note=text, user_id=user_id)
+    message = message_to_citizen(case, text, "staff_reply")
+    return [message] if message is not None else []

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
 
 from cases import services
 from conversation import citizen
@@ -50,23 +49,21 @@ def respond(message: Message, contact: Contact) -> Outcome:
 
 
 def _flood_guard(turn: Turn, outcome: Outcome) -> Outcome:
-    """Past the flood limit: one polite notice, then silence; the messages are still handled."""
+    """Past the flood limit in a window: one polite notice, then silence until the window
+    ends. The messages themselves are still stored and handled."""
     config = current_app.config
-    since = utcnow() - timedelta(minutes=config["FLOOD_WINDOW_MINUTES"])
-    recent = db.session.execute(
-        select(func.count()).select_from(Message)
-        .where(Message.contact_id == turn.contact.id, Message.direction == "in", Message.created_at >= since)
-    ).scalar_one()
-    if recent <= config["FLOOD_LIMIT"]:
-        return outcome
-    dialogue = dict(turn.contact.dialogue or {})
-    noticed = dialogue.get("flood_notice_at")
-    if noticed and datetime.fromisoformat(noticed) >= since:
-        outcome.replies = []
-    else:
-        outcome.replies = turn.say("flood")
-        dialogue["flood_notice_at"] = utcnow().isoformat()
-        turn.contact.dialogue = dialogue
+    now = utcnow()
+    state = dict(turn.contact.dialogue or {})
+    flood = state.get("flood") or {}
+    window = timedelta(minutes=config["FLOOD_WINDOW_MINUTES"])
+    if not flood or datetime.fromisoformat(flood["since"]) < now - window:
+        flood = {"since": now.isoformat(), "count": 0, "noticed": False}
+    flood["count"] += 1
+    if flood["count"] > config["FLOOD_LIMIT"]:
+        outcome.replies = [] if flood["noticed"] else turn.say("flood")
+        flood["noticed"] = True
+    state["flood"] = flood
+    turn.contact.dialogue = state
     return outcome
 
 
@@ -76,10 +73,11 @@ def _petition(turn: Turn) -> Outcome:
     pending = _awaiting_details(turn.contact)
     if pending is not None:
         return _details_answer(turn, pending)
-    ongoing = _ongoing_case(turn.contact, turn.message)
+    ongoing = _ongoing_case(turn.contact)
     if ongoing is not None:
         # A story split over several SMS: later parts join the case, no second number.
         services.append_message(ongoing, turn.message)
+        _remember(turn.contact, "thread", {"case_id": ongoing.id})
         return Outcome([], "continuation", *_classify_now_or_later(ongoing))
     return _new_case(turn)
 
@@ -91,10 +89,11 @@ def _new_case(turn: Turn) -> Outcome:
     deadline = turn.replies.date(case.due_at, current_app.config["TIMEZONE"])
     key = "ack_urgent" if case.urgent else "ack"
     replies = turn.say(key, number=case.number, deadline=deadline)
+    _remember(turn.contact, "thread", {"case_id": case.id})
     missing = citizen.missing_details(case)
     if missing:
         replies += turn.say("ask_details", missing=turn.replies.text(f"missing_{missing}"))
-        _remember(turn.contact, awaiting="details", case_id=case.id)
+        _remember(turn.contact, "awaiting", {"kind": "details", "case_id": case.id})
     return Outcome(replies, Kind.PETITION, classify_ids, outbound)
 
 
@@ -109,40 +108,41 @@ def _classify_now_or_later(case: Case) -> tuple[list[int], list[Message]]:
 
 
 def _awaiting_details(contact: Contact) -> Case | None:
-    dialogue = contact.dialogue or {}
-    if dialogue.get("awaiting") != "details":
+    awaiting = (contact.dialogue or {}).get("awaiting")
+    if not awaiting or awaiting.get("kind") != "details":
         return None
-    if datetime.fromisoformat(dialogue["at"]) < utcnow() - DETAILS_WINDOW:
+    if datetime.fromisoformat(awaiting["at"]) < utcnow() - DETAILS_WINDOW:
         return None
-    case = db.session.get(Case, dialogue.get("case_id"))
+    case = db.session.get(Case, awaiting["case_id"])
     return case if case is not None and case.state in CaseState.OPEN else None
 
 
 def _details_answer(turn: Turn, case: Case) -> Outcome:
     services.append_message(case, turn.message)
     citizen.fill_details(case, turn.message.body)
-    _remember(turn.contact)
+    _remember(turn.contact, "awaiting", None)
+    _remember(turn.contact, "thread", {"case_id": case.id})
     classify_ids, outbound = _classify_now_or_later(case)
     return Outcome(turn.say("details_ok", number=case.number), "details", classify_ids, outbound)
 
 
-def _remember(contact: Contact, **state) -> None:
-    dialogue = {k: v for k, v in (contact.dialogue or {}).items() if k == "flood_notice_at"}
-    if state:
-        dialogue.update(state, at=utcnow().isoformat())
-    contact.dialogue = dialogue
+def _remember(contact: Contact, key: str, value: dict | None) -> None:
+    """Conversation state on the contact row: it survives restarts and is shared by workers."""
+    state = dict(contact.dialogue or {})
+    if value is None:
+        state.pop(key, None)
+    else:
+        state[key] = dict(value, at=utcnow().isoformat())
+    contact.dialogue = state
 
 
-def _ongoing_case(contact: Contact, message: Message) -> Case | None:
+def _ongoing_case(contact: Contact) -> Case | None:
     """The contact's case opened or added to within the thread window, still unhandled."""
-    since = utcnow() - timedelta(minutes=current_app.config["THREAD_WINDOW_MINUTES"])
-    recent = db.session.execute(
-        select(Message.case_id).where(Message.contact_id == contact.id, Message.id != message.id,
-                                      Message.direction == "in", Message.case_id.is_not(None),
-                                      Message.created_at >= since)
-        .order_by(Message.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    case = db.session.get(Case, recent) if recent is not None else None
+    thread = (contact.dialogue or {}).get("thread")
+    window = timedelta(minutes=current_app.config["THREAD_WINDOW_MINUTES"])
+    if not thread or datetime.fromisoformat(thread["at"]) < utcnow() - window:
+        return None
+    case = db.session.get(Case, thread["case_id"])
     return case if case is not None and case.state == CaseState.REGISTERED else None
 
 

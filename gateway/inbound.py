@@ -1,20 +1,28 @@
-"""Store an inbound event durably, then answer it: the shared path for every channel."""
+"""Store an inbound event and answer it: the shared path for every channel.
+
+One transaction per message: the contact is upserted (its row lock serialises one
+citizen's messages, so two parts of one story cannot open two cases), the message is
+inserted unless its provider id was seen before, the conversation acts, and one commit
+makes it all durable before the provider gets its answer. If the conversation fails, the
+transaction is rolled back and the message is stored again, marked failed, with a polite
+reply: a message is never lost, and a crash before the commit leaves the provider
+unanswered, so it retries."""
 from __future__ import annotations
 
 import logging
 
+from flask import current_app
 from sqlalchemy import select
 
 from conversation.dialogue import Outcome, respond
 from conversation.replies import Replies
 from core.extensions import db
-from flask import current_app
 from gateway.base import InboundEvent
 from gateway.outbound import dispatch
 from handlers.inbound import classify_case
 from handlers.queue import enqueue
 from models import Contact, Message, MessageState, utcnow
-from models.base import insert_ignore
+from models.base import dialect_insert
 
 log = logging.getLogger(__name__)
 
@@ -22,18 +30,18 @@ log = logging.getLogger(__name__)
 def receive(event: InboundEvent, raw: str) -> list[str]:
     """The immediate replies to one event. A retried delivery gets the first answer again
     and changes nothing."""
-    message_id = _store(event, raw)
-    if message_id is None:
-        return _replay(_clean(event.provider_id), event.channel)
-    message = db.session.get(Message, message_id)
-    contact = _lock_contact(message.contact_id)
+    event = _cleaned(event)
+    raw = _clean(raw)
+    contact = _upsert_contact(event)
+    message = _insert_message(event, contact, raw)
+    if message is None:
+        return _replay(event)
     try:
         outcome = respond(message, contact)
     except Exception:
-        # The message is already stored: answer politely, keep it for reprocessing.
         db.session.rollback()
-        log.exception("processing inbound message %s failed", message_id)
-        return [_mark_failed(message_id)]
+        log.exception("processing inbound %s message failed", event.channel)
+        return _store_failed(event, raw)
     _finish(message, contact, outcome)
     dispatch(outcome.outbound)
     for case_id in outcome.classify_case_ids:
@@ -46,59 +54,56 @@ def _clean(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
-def _store(event: InboundEvent, raw: str) -> int | None:
-    """Insert the message (and its contact) and commit; None when it was seen before."""
-    address = _clean(event.address)
-    contact_id = _contact_id(event.channel, address)
-    stmt = insert_ignore(Message, db.session).values(
-        direction="in", channel=event.channel, provider_id=_clean(event.provider_id), contact_id=contact_id,
-        address=address, body=_clean(event.body), media=event.media, raw=_clean(raw),
-        state=MessageState.RECEIVED, created_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=["channel", "provider_id"]).returning(Message.id)
-    message_id = db.session.execute(stmt).scalar_one_or_none()
-    db.session.commit()
-    return message_id
+def _cleaned(event: InboundEvent) -> InboundEvent:
+    return InboundEvent(channel=event.channel, provider_id=_clean(event.provider_id),
+                        address=_clean(event.address), body=_clean(event.body),
+                        to=event.to, media=event.media)
 
 
-def _contact_id(channel: str, address: str) -> int:
-    db.session.execute(
-        insert_ignore(Contact, db.session).values(channel=channel, address=address, dialogue={},
-                                                  language=current_app.config["LANGUAGE"])
-        .on_conflict_do_nothing(index_elements=["channel", "address"])
-    )
-    return db.session.execute(
-        select(Contact.id).where(Contact.channel == channel, Contact.address == address)
-    ).scalar_one()
+def _upsert_contact(event: InboundEvent) -> Contact:
+    """The sender's contact, created on first contact; its row stays locked until commit."""
+    now = utcnow()
+    stmt = (dialect_insert(Contact, db.session)
+            .values(channel=event.channel, address=event.address, dialogue={},
+                    language=current_app.config["LANGUAGE"], opted_out=False, created_at=now,
+                    last_inbound_at=now))
+    stmt = stmt.on_conflict_do_update(index_elements=["channel", "address"],
+                                      set_={"last_inbound_at": now}).returning(Contact)
+    return db.session.scalars(stmt, execution_options={"populate_existing": True}).one()
 
 
-def _lock_contact(contact_id: int) -> Contact:
-    """One message of a contact at a time (PostgreSQL row lock; SQLite locks the file), so
-    two parts of one story processed at once cannot open two cases."""
-    return db.session.execute(
-        select(Contact).where(Contact.id == contact_id).with_for_update()
-    ).scalar_one()
+def _insert_message(event: InboundEvent, contact: Contact, raw: str,
+                    state: str = MessageState.RECEIVED) -> Message | None:
+    """The message as received, or None when this provider id was stored before."""
+    stmt = dialect_insert(Message, db.session).values(
+        direction="in", channel=event.channel, provider_id=event.provider_id, contact_id=contact.id,
+        address=event.address, body=event.body, media=event.media, raw=raw, state=state,
+        replies=[], segments=0, attempts=0, status_rank=0, created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["channel", "provider_id"]).returning(Message)
+    return db.session.scalars(stmt).first()
 
 
-def _replay(provider_id: str, channel: str) -> list[str]:
-    db.session.rollback()
+def _replay(event: InboundEvent) -> list[str]:
     replies = db.session.execute(
-        select(Message.replies).where(Message.channel == channel, Message.provider_id == provider_id)
+        select(Message.replies).where(Message.channel == event.channel, Message.provider_id == event.provider_id)
     ).scalar_one_or_none()
-    log.info("duplicate delivery %s on %s ignored", provider_id, channel)
+    db.session.commit()
+    log.info("duplicate delivery %s on %s ignored", event.provider_id, event.channel)
     return list(replies or [])
 
 
 def _finish(message: Message, contact: Contact, outcome: Outcome) -> None:
-    now = utcnow()
     message.intent, message.replies = outcome.intent, outcome.replies
-    message.state, message.processed_at = MessageState.PROCESSED, now
-    contact.last_inbound_at = now
+    message.state, message.processed_at = MessageState.PROCESSED, utcnow()
     db.session.commit()
 
 
-def _mark_failed(message_id: int) -> str:
-    message = db.session.get(Message, message_id)
+def _store_failed(event: InboundEvent, raw: str) -> list[str]:
     reply = Replies(current_app.extensions["templates"]).render("error")
-    message.state, message.replies = MessageState.FAILED, [reply]
+    contact = _upsert_contact(event)
+    message = _insert_message(event, contact, raw, state=MessageState.FAILED)
+    if message is None:  # stored by a concurrent delivery meanwhile
+        return _replay(event)
+    message.replies = [reply]
     db.session.commit()
-    return reply
+    return [reply]

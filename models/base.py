@@ -6,8 +6,8 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def insert_ignore(model, session):
-    """INSERT ... ON CONFLICT DO NOTHING for the session's dialect (PostgreSQL or SQLite)."""
+def dialect_insert(model, session):
+    """The dialect's INSERT (PostgreSQL or SQLite), which offers ON CONFLICT DO NOTHING/UPDATE."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 

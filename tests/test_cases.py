@@ -43,15 +43,27 @@ def test_lifecycle_clocks(app):
     with app.app_context():
         case = _case(app)
         t0 = datetime(2026, 11, 28)
-        services.transition(case, CaseState.ACCEPTED, "user:officer", now=t0)
+        with pytest.raises(services.TransitionError, match="unit"):
+            services.transition(case, CaseState.ACCEPTED, "user:officer", now=t0)
+        case.department = "hrss"
+        [accepted] = services.transition(case, CaseState.ACCEPTED, "user:officer", now=t0)
         assert case.due_at == t0 + timedelta(days=60) and case.accepted_at == t0
-        services.transition(case, CaseState.IN_PROGRESS, "user:handler", now=t0 + timedelta(days=1))
+        assert "已受理" in accepted.body and "人力资源" in accepted.body and accepted.kind == "notice_accepted"
+        assert services.transition(case, CaseState.IN_PROGRESS, "user:handler", now=t0 + timedelta(days=1)) == []
         assert case.due_at == t0 + timedelta(days=60)
-        services.transition(case, CaseState.EXTENDED, "user:handler", note="需要现场勘验", now=t0 + timedelta(days=50))
-        assert case.due_at == t0 + timedelta(days=90)
-        services.transition(case, CaseState.ANSWERED, "user:handler", now=t0 + timedelta(days=80))
+        with pytest.raises(services.TransitionError, match="reason"):
+            services.transition(case, CaseState.EXTENDED, "user:handler", now=t0 + timedelta(days=50))
+        [extended] = services.transition(case, CaseState.EXTENDED, "user:handler", reason="需要现场勘验",
+                                         now=t0 + timedelta(days=50))
+        assert case.due_at == t0 + timedelta(days=90) and "需要现场勘验" in extended.body
+        [answered] = services.transition(case, CaseState.ANSWERED, "user:handler", answer="工资已全额发放" * 40,
+                                         now=t0 + timedelta(days=80))
         assert case.due_at == t0 + timedelta(days=110)
-        services.transition(case, CaseState.CLOSED, "user:officer", now=t0 + timedelta(days=111))
+        assert answered.segments <= 3 and "复查" in answered.body
+        with pytest.raises(services.TransitionError, match="note"):
+            services.transition(case, CaseState.CLOSED, "user:officer", now=t0 + timedelta(days=111))
+        services.transition(case, CaseState.CLOSED, "user:officer", note="已化解，群众满意",
+                            now=t0 + timedelta(days=111))
         assert case.due_at is None and case.closed_at is not None
         kinds = [(e.kind, (e.after or {}).get("state")) for e in case.events]
         assert kinds[-1] == ("state", "closed") and len([k for k in kinds if k[0] == "state"]) == 5
@@ -67,9 +79,41 @@ def test_lifecycle_clocks(app):
 def test_illegal_transitions_are_refused(app, path):
     with app.app_context():
         case = _case(app)
+        case.department = "hrss"
         with pytest.raises(services.TransitionError):
             for state in path:
-                services.transition(case, state, "user:x")
+                services.transition(case, state, "user:x", reason="r", route="litigation", answer="a", note="n")
+
+
+def test_not_accepted_names_the_right_route(app):
+    with app.app_context():
+        case = _case(app)
+        [notice] = services.transition(case, CaseState.NOT_ACCEPTED, "user:officer", route="litigation")
+        assert "诉讼" in notice.body and case.closed_at is not None
+
+
+def test_correction_becomes_a_training_example(app):
+    from models import TrainingExample
+
+    with app.app_context():
+        case = _case(app)
+        case.issue_type, case.department, case.needs_triage = "rural", "agriculture", True
+        example = services.correct(case, {"issue_type": "labor", "department": "hrss", "urgent": False}, "user:li")
+        assert example.issue_type == "labor" and example.department == "hrss" and example.text == case.text
+        assert case.needs_triage is False and case.issue_type_confidence == 1.0
+        assert case.events[-1].kind == "corrected" and case.events[-1].before == {"issue_type": "rural",
+                                                                               "department": "agriculture"}
+        assert services.correct(case, {"issue_type": "labor"}, "user:li") is None
+        db.session.flush()
+        assert db.session.execute(select(TrainingExample)).scalar_one().case_id == case.id
+
+
+def test_notices_to_an_opted_out_citizen_are_kept_not_sent(app):
+    with app.app_context():
+        case = _case(app)
+        case.contact.opted_out = True
+        [notice] = services.transition(case, CaseState.NOT_ACCEPTED, "user:officer", route="discipline")
+        assert notice.state == "suppressed" and "纪委" in notice.body
 
 
 def test_concurrent_numbering_never_collides(app):
