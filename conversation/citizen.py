@@ -19,9 +19,10 @@ if TYPE_CHECKING:
     from conversation.dialogue import Outcome, Turn
 
 
-def fill_details(case: Case, text: str) -> None:
-    """Name and place the citizen gave, kept for the formal notice (Art. 23)."""
-    case.citizen_name = case.citizen_name or find_name(text)
+def fill_details(case: Case, text: str, answer: bool = False) -> None:
+    """Name and place the citizen gave, kept for the formal notice (Art. 23). `answer`:
+    the text answers our question, so a bare leading name counts."""
+    case.citizen_name = case.citizen_name or find_name(text, answer=answer)
     place = get_place_extractor().extract(text)
     case.village = case.village or place.village
     if place.code and not case.township:

@@ -54,7 +54,7 @@ def _flood_guard(turn: Turn, outcome: Outcome) -> Outcome:
     config = current_app.config
     now = utcnow()
     state = dict(turn.contact.dialogue or {})
-    flood = state.get("flood") or {}
+    flood = dict(state.get("flood") or {})  # a new dict: in-place changes would go unsaved
     window = timedelta(minutes=config["FLOOD_WINDOW_MINUTES"])
     if not flood or datetime.fromisoformat(flood["since"]) < now - window:
         flood = {"since": now.isoformat(), "count": 0, "noticed": False}
@@ -119,7 +119,7 @@ def _awaiting_details(contact: Contact) -> Case | None:
 
 def _details_answer(turn: Turn, case: Case) -> Outcome:
     services.append_message(case, turn.message)
-    citizen.fill_details(case, turn.message.body)
+    citizen.fill_details(case, turn.message.body, answer=True)
     _remember(turn.contact, "awaiting", None)
     _remember(turn.contact, "thread", {"case_id": case.id})
     classify_ids, outbound = _classify_now_or_later(case)

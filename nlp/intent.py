@@ -159,10 +159,19 @@ _NAME = re.compile(r"(?:我叫|我是|本人|姓名[:：\s]*|名字叫|名叫|�
 _NOT_NAMES = {"群众", "村民", "老百姓", "农民", "一个", "本村", "这个", "退伍", "残疾", "低保", "党员"}
 
 
-def find_name(text: str) -> str | None:
-    """A name the citizen gives for themself ('我叫张三', '姓名：李四'), or None."""
-    for match in _NAME.finditer(fold(text)):
+_LEADING_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})(?:[,，。.\s]|$)")
+_PLACE_ENDINGS = ("乡", "镇", "村", "街", "道", "庄", "屯", "寨", "营", "县", "区", "组")
+
+
+def find_name(text: str, answer: bool = False) -> str | None:
+    """A name the citizen gives for themself ('我叫张三', '姓名：李四'), or None. When the
+    message answers our question for a name, a bare leading name counts too ('王五，塔铺…')."""
+    folded = fold(text)
+    for match in _NAME.finditer(folded):
         name = match.group(1)
         if name not in _NOT_NAMES and not any(name.startswith(w) for w in _NOT_NAMES):
             return name
+    match = _LEADING_NAME.match(folded) if answer else None
+    if match and not match.group(1).endswith(_PLACE_ENDINGS) and match.group(1) not in _NOT_NAMES:
+        return match.group(1)
     return None
