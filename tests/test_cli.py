@@ -64,3 +64,39 @@ def test_nlp_evaluate_refuses_a_broken_file(app, runner, tmp_path):
     bad.write_text("{not json\n", encoding="utf-8")
     result = runner.invoke(args=["nlp", "evaluate", str(bad), "--json"])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_nlp_train_learns_from_staff_corrections(make_app, tmp_path):
+    """A correction stored by staff is in the next model: `nlp train` writes a new version
+    and the corrected text classifies as corrected."""
+    from models import TrainingExample
+    from tests.conftest import _empty_tables
+
+    app = make_app(MODEL_DIR=tmp_path / "models")
+    app.extensions.pop("classifier")
+    text = "村里的机井坏了浇不了地，找支书没人管"
+    with app.app_context():
+        _empty_tables()
+        db.session.add_all(TrainingExample(text=text + suffix, issue_type="discipline", department="discipline",
+                                           township=None, urgent=False) for suffix in ("", "，急", "，快来看看"))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["nlp", "train"])
+    assert result.exit_code == 0, result.output
+    version = result.output.strip().splitlines()[-1]
+    assert "3 corrections" in result.output and version
+    with app.app_context():
+        from core.classifier import get_classifier
+
+        clf = get_classifier()
+        assert clf.model_version == version
+        assert clf.classify(text).issue_type == "discipline"
+
+
+def test_nlp_evaluate_report_has_confusion(app, runner, tmp_path):
+    sample = tmp_path / "s.jsonl"
+    sample.write_text(json.dumps({"text": "东屯镇拖欠农民工工资", "issue_type": "labor", "department": "hrss",
+                                  "township": "dongtun", "urgent": False}, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(args=["nlp", "evaluate", str(sample), "--report", "--json"])
+    assert result.exit_code == 0 and "labor" in result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["n"] == 1
