@@ -17,10 +17,11 @@ from core.extensions import db
 sms_cli = AppGroup("sms", help="Play a citizen's phone.")
 nlp_cli = AppGroup("nlp", help="Classifier: evaluate and retrain.")
 users_cli = AppGroup("users", help="Staff accounts.")
+messages_cli = AppGroup("messages", help="Stored messages.")
 
 
 def register(app: Flask) -> None:
-    for group in (sms_cli, nlp_cli, users_cli):
+    for group in (sms_cli, nlp_cli, users_cli, messages_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker)
 
@@ -159,3 +160,24 @@ def worker(burst: bool) -> None:
                err=True)
     SimpleWorker([queue], connection=queue.connection).work(burst=burst)
     sys.stdout.flush()
+
+
+@messages_cli.command("retry-failed")
+def messages_retry_failed() -> None:
+    """Process again every inbound message whose processing failed; replies go out
+    through the outbound queue."""
+    from gateway.inbound import reprocess
+    from models import Message, MessageState
+
+    ids = db.session.execute(select(Message.id).where(Message.direction == "in",
+                                                      Message.state == MessageState.FAILED)
+                             .order_by(Message.id)).scalars().all()
+    done = 0
+    for message_id in ids:
+        try:
+            reprocess(message_id)
+            done += 1
+        except Exception as exc:  # report and go on: one bad message must not block the rest
+            db.session.rollback()
+            click.echo(f"message {message_id}: still failing ({exc.__class__.__name__})", err=True)
+    click.echo(f"reprocessed {done} of {len(ids)} failed messages")

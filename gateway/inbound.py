@@ -18,7 +18,7 @@ from conversation.dialogue import Outcome, respond
 from conversation.replies import Replies
 from core.extensions import db
 from gateway.base import InboundEvent
-from gateway.outbound import dispatch
+from gateway.outbound import dispatch, queue_message
 from handlers.inbound import classify_case
 from handlers.queue import enqueue
 from models import Contact, Message, MessageState, utcnow
@@ -107,3 +107,19 @@ def _store_failed(event: InboundEvent, raw: str) -> list[str]:
     message.replies = [reply]
     db.session.commit()
     return [reply]
+
+
+def reprocess(message_id: int) -> list[Message]:
+    """Act again on an inbound message whose processing failed. The provider's request is
+    long answered, so the replies go through the outbound queue. Returns them."""
+    message = db.session.get(Message, message_id)
+    if message is None or message.direction != "in" or message.state != MessageState.FAILED:
+        return []
+    contact = db.session.execute(select(Contact).where(Contact.id == message.contact_id).with_for_update()).scalar_one()
+    outcome = respond(message, contact)
+    sent = [queue_message(contact.address, message.channel, text, "reply", contact=contact) for text in outcome.replies]
+    _finish(message, contact, outcome)
+    dispatch(outcome.outbound + sent)
+    for case_id in outcome.classify_case_ids:
+        enqueue(classify_case, case_id)
+    return sent

@@ -98,3 +98,27 @@ def test_forged_replay_of_a_real_message_is_refused(app, phone):
     assert phone.post(form, signature=good).status_code == 200
     forged = dict(form, From="+8613999999999")
     assert phone.post(forged, signature=good).status_code == 403
+
+
+def test_a_message_whose_processing_fails_is_kept_and_retried(app, phone, monkeypatch):
+    """A bug in the conversation must not lose the message: it is stored as failed, the
+    citizen gets a polite answer, and `messages retry-failed` handles it later."""
+    import conversation.dialogue as dialogue
+    import gateway.inbound as inbound
+
+    real = dialogue.respond
+    monkeypatch.setattr(inbound, "respond", lambda *a: (_ for _ in ()).throw(RuntimeError("boom")))
+    [reply] = phone.send("我叫张三，东屯镇欠薪三个月")
+    assert "已收到并保存" in reply
+    with app.app_context():
+        message = db.session.execute(select(Message)).scalar_one()
+        assert message.state == "failed" and message.body == "我叫张三，东屯镇欠薪三个月"
+        assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 0
+    monkeypatch.setattr(inbound, "respond", real)
+    result = app.test_cli_runner().invoke(args=["messages", "retry-failed"])
+    assert "reprocessed 1 of 1" in result.output, result.output
+    with app.app_context():
+        case = db.session.execute(select(Case)).scalar_one()
+        out = db.session.execute(select(Message).where(Message.direction == "out")).scalars().all()
+        assert any(case.number in m.body for m in out) and all(m.state == "outbox" for m in out)
+        assert db.session.execute(select(Message.state).where(Message.direction == "in")).scalar_one() == "processed"
