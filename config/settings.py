@@ -65,6 +65,25 @@ def _list(env: Mapping[str, str], name: str) -> list[str]:
     return [part.strip() for part in env.get(name, "").split(",") if part.strip()]
 
 
+def _rates(env: Mapping[str, str], name: str, default: dict[str, int]) -> dict[str, int]:
+    """`sms=60,wechat=600`: segments per minute per channel."""
+    rates = dict(default)
+    for part in _list(env, name):
+        channel, _, value = part.partition("=")
+        try:
+            rates[channel.strip()] = int(value)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {part!r} is not channel=number") from exc
+    return rates
+
+
+def _ints(env: Mapping[str, str], name: str, default: list[int]) -> list[int]:
+    try:
+        return [int(part) for part in _list(env, name)] or default
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be whole numbers separated by commas") from exc
+
+
 def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = None) -> dict:
     """Flask config keys built from the environment."""
     env = os.environ if env is None else env
@@ -84,6 +103,14 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "WECHAT_APP_ID": env.get("WECHAT_APP_ID") or None,
         "WECHAT_APP_SECRET": env.get("WECHAT_APP_SECRET") or None,
         "WECHAT_AES_KEY": env.get("WECHAT_AES_KEY") or None,
+        "WECHAT_API_BASE": (env.get("WECHAT_API_BASE") or "https://api.weixin.qq.com").rstrip("/"),
+        "TWILIO_API_BASE": (env.get("TWILIO_API_BASE") or "").rstrip("/") or None,
+        "OUTBOUND_SEGMENTS_PER_MINUTE": _rates(env, "OUTBOUND_SEGMENTS_PER_MINUTE",
+                                               {"sms": 60, "whatsapp": 60, "messenger": 60, "wechat": 600}),
+        "OUTBOUND_RETRY_DELAYS": _ints(env, "OUTBOUND_RETRY_DELAYS", [10, 60, 300, 1800]),
+        "SEND_TIMEOUT": _float(env, "SEND_TIMEOUT", 10.0),
+        "OPEN311_JURISDICTION": env.get("OPEN311_JURISDICTION", "yanjin"),
+        "OPEN311_CONTACT": env.get("OPEN311_CONTACT", "延津县信访局"),
         "CONFIG_DIR": Path(env.get("GATEWAY_CONFIG_DIR") or CONFIG_DIR),
         "MODEL_DIR": Path(env.get("MODEL_DIR") or instance_path / "models"),
         "TIMEZONE": env.get("TIMEZONE", "Asia/Shanghai"),

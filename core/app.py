@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import load_settings, load_taxonomy, load_templates
-from core.extensions import db, migrate
+from core.extensions import csrf, db, login_manager, migrate
 from core.logging import configure_logging
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,14 +40,24 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     init_queue(app)
+    # CSRF is enforced by the console blueprint on its own forms; webhooks carry provider signatures.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    csrf.init_app(app)
+    login_manager.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from console import bp as console_bp
     from core.health import bp as health_bp
+    from api import register_blueprints as register_api
+    from gateway.metrics import bp as metrics_bp
     from gateway.webhooks import bp as webhooks_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(metrics_bp)
+    register_api(app)
+    app.register_blueprint(console_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

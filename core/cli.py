@@ -21,7 +21,10 @@ messages_cli = AppGroup("messages", help="Stored messages.")
 
 
 def register(app: Flask) -> None:
-    for group in (sms_cli, nlp_cli, users_cli, messages_cli):
+    from api.keys import open311_cli
+    from gateway.commands import outbound_cli
+
+    for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker)
 
@@ -158,7 +161,8 @@ def worker(burst: bool) -> None:
     get_classifier()
     click.echo(f"worker on {queue.name}, model {current_app.extensions['classifier'].model_version}",
                err=True)
-    SimpleWorker([queue], connection=queue.connection).work(burst=burst)
+    # The scheduler runs outbound retries that the send job deferred (enqueue_in).
+    SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
     sys.stdout.flush()
 
 

@@ -3,9 +3,11 @@ The shared webhook path (gateway.webhooks) does signatures, dedupe, storage and 
 once for all. Adding a channel: one module and one line in CHANNELS."""
 from gateway.base import Channel, InboundEvent
 from gateway.twilio import TwilioChannel
+from gateway.wechat import WeChatChannel
 
 CHANNELS: dict[str, Channel] = {
     "twilio": TwilioChannel(),
+    "wechat": WeChatChannel(),
 }
 
 __all__ = ["CHANNELS", "Channel", "InboundEvent"]

@@ -11,6 +11,10 @@ class BadPayload(ValueError):
     """The request is not a message we can understand: answered with a 400."""
 
 
+class Forged(ValueError):
+    """A signature inside the payload (WeChat's msg_signature) is wrong: answered with a 403."""
+
+
 @dataclass(frozen=True)
 class InboundEvent:
     channel: str                 # sms | whatsapp | messenger | wechat | web
@@ -19,6 +23,9 @@ class InboundEvent:
     body: str
     to: str | None = None
     media: list[dict] = field(default_factory=list)
+    # text: goes through the conversation; subscribe | unsubscribe | media | location:
+    # stored and answered by gateway.events (no petition text to understand)
+    kind: str = "text"
 
 
 class Channel(Protocol):
@@ -32,3 +39,8 @@ class Channel(Protocol):
 
     def acknowledge(self, replies: list[str]) -> Response:
         """The provider's immediate answer carrying our replies."""
+
+    # Optional, for channels that have them:
+    #   echo(request, config) -> Response: the provider's URL check (GET), after verify
+    #   parse_status(request, config) -> list[gateway.status.StatusEvent]: delivery callbacks
+    #   content_types: tuple of accepted request mimetypes (default: form posts)

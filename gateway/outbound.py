@@ -2,11 +2,14 @@
 the send job (handlers.outbound) through the provider, or kept in the outbox."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from flask import current_app
+from sqlalchemy import and_, or_, select, update
 
 from conversation.replies import Replies, segments
 from core.extensions import db
-from models import Case, Contact, Message, MessageState
+from models import Case, Contact, Message, MessageState, utcnow
 
 
 def queue_message(address: str, channel: str, body: str, kind: str, *, contact: Contact | None = None,
@@ -39,3 +42,30 @@ def dispatch(messages: list[Message]) -> None:
     for message in messages:
         if message.state == MessageState.QUEUED:
             enqueue(send_message, message.id)
+
+
+def retry_due(now: datetime | None = None, limit: int = 500) -> int:
+    """Hand every queued message that is due to the send job: retries after temporary
+    errors, and messages whose first hand-off was lost (a crash between commit and
+    enqueue). Without Redis, run it every minute (`flask outbound retry`)."""
+    from handlers.outbound import send_message
+    from handlers.queue import enqueue
+
+    now = now or utcnow()
+    _release_lost_claims(now)
+    due = or_(Message.next_attempt_at <= now,
+              and_(Message.next_attempt_at.is_(None), Message.created_at <= now - timedelta(minutes=1)))
+    ids = db.session.execute(select(Message.id).where(Message.direction == "out", Message.state == MessageState.QUEUED,
+                                                      due).order_by(Message.id).limit(limit)).scalars().all()
+    for message_id in ids:
+        enqueue(send_message, message_id)
+    return len(ids)
+
+
+def _release_lost_claims(now: datetime) -> None:
+    """A worker that died between claim and answer leaves its message "sending" past the
+    lease: put it back in the queue (at-least-once, like an ambiguous network timeout)."""
+    db.session.execute(update(Message).where(Message.state == MessageState.SENDING, Message.next_attempt_at <= now)
+                       .values(state=MessageState.QUEUED, status_rank=0, next_attempt_at=None,
+                               error="send interrupted; retried"))
+    db.session.commit()

@@ -6,6 +6,7 @@ from twilio.request_validator import RequestValidator, get_signature_algorithm
 from twilio.twiml.messaging_response import MessagingResponse
 
 from gateway.base import BadPayload, InboundEvent
+from gateway.status import StatusEvent
 
 MAX_MEDIA = 10  # Twilio sends at most 10 media items per MMS
 
@@ -54,6 +55,16 @@ class TwilioChannel:
             twiml.message(text)
         return Response(str(twiml), mimetype="application/xml")
 
+    def parse_status(self, request: Request, config: dict) -> list[StatusEvent]:
+        """A status callback: MessageSid, MessageStatus, ErrorCode; ?m= names our message."""
+        form = request.form
+        sid, status = form.get("MessageSid") or form.get("SmsSid"), form.get("MessageStatus") or form.get("SmsStatus")
+        if not sid or not status or len(sid) > 64 or len(status) > 32:
+            raise BadPayload("MessageSid and MessageStatus are required")
+        ours = request.args.get("m", "")
+        return [StatusEvent(provider_id=sid, status=status.lower(), error_code=form.get("ErrorCode", "")[:16] or None,
+                            message_id=int(ours) if ours.isdigit() and len(ours) < 12 else None)]
+
 
 def _media(form) -> list[dict]:
     try:
@@ -62,3 +73,4 @@ def _media(form) -> list[dict]:
         count = 0
     return [{"url": form.get(f"MediaUrl{i}"), "content_type": form.get(f"MediaContentType{i}")}
             for i in range(count) if form.get(f"MediaUrl{i}")]
+

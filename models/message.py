@@ -21,6 +21,7 @@ class MessageState:
     FAILED = "failed"          # processing raised; kept for reprocessing
     # outbound
     QUEUED = "queued"
+    SENDING = "sending"        # claimed by a send job; the provider call is under way
     OUTBOX = "outbox"          # no provider configured: recorded instead of sent
     SENT = "sent"
     DELIVERED = "delivered"
@@ -58,5 +59,6 @@ class Message(db.Model):
     error: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)  # outbound retry after a temporary error
 
     contact = relationship("Contact")

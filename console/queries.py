@@ -1,0 +1,142 @@
+"""Reads for the queues and the case page. Every statement starts from scoped()."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from math import ceil
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, case as when, func, or_, select
+
+from console.access import scope
+from core.extensions import db
+from models import Case, CaseEvent, CaseState, Message
+
+PER_PAGE = 50
+DUE_SOON_DAYS = 3
+# States whose due_at is a deadline for staff (for `answered` it is the citizen's review window).
+RUNNING = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.EXTENDED,
+           CaseState.REVIEW)
+QUEUES = {  # code -> label, in the order of the tabs
+    "triage": "待分类确认", "open": "在办", "overdue": "已超期", "due_soon": "即将到期",
+    "awaiting_rating": "待评价", "unsatisfied": "不满意", "all": "全部",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    issue_type: str = ""
+    department: str = ""
+    township: str = ""
+    channel: str = ""
+    state: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+
+def _doubt():
+    """The lower of the two label confidences; unclassified cases count as the most doubtful."""
+    a = func.coalesce(Case.issue_type_confidence, 0.0)
+    b = func.coalesce(Case.department_confidence, 0.0)
+    return when((a < b, a), else_=b)
+
+
+def queue_condition(queue: str, now: datetime):
+    soon = now + timedelta(days=DUE_SOON_DAYS)
+    return {
+        "triage": and_(Case.needs_triage.is_(True), Case.state == CaseState.REGISTERED),
+        "open": Case.state.in_(CaseState.OPEN),
+        "overdue": and_(Case.state.in_(RUNNING), Case.due_at < now),
+        "due_soon": and_(Case.state.in_(RUNNING), Case.due_at >= now, Case.due_at < soon),
+        "awaiting_rating": and_(Case.state == CaseState.ANSWERED, Case.rating.is_(None)),
+        "unsatisfied": or_(Case.flagged.is_(True), Case.rating == "unsatisfied"),
+    }.get(queue)
+
+
+def _order(queue: str) -> list:
+    if queue == "triage":
+        return [Case.urgent.desc(), _doubt().asc(), Case.received_at.asc(), Case.id]
+    if queue in ("overdue", "due_soon"):
+        return [Case.due_at.asc(), Case.id]
+    return [Case.urgent.desc(), Case.received_at.desc(), Case.id.desc()]
+
+
+def _local_midnight_utc(day: date, tz: str) -> datetime:
+    local = datetime.combine(day, time.min, tzinfo=ZoneInfo(tz))
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def filter_conditions(f: Filters, tz: str) -> list:
+    conds = [getattr(Case, name) == getattr(f, name)
+             for name in ("issue_type", "department", "township", "channel", "state") if getattr(f, name)]
+    if f.date_from:
+        conds.append(Case.received_at >= _local_midnight_utc(f.date_from, tz))
+    if f.date_to:
+        conds.append(Case.received_at < _local_midnight_utc(f.date_to + timedelta(days=1), tz))
+    if f.q:
+        needle = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conds.append(or_(Case.text.ilike(needle, escape="\\"), Case.number.ilike(needle, escape="\\")))
+    return conds
+
+
+def cases_stmt(user, queue: str, f: Filters, now: datetime, tz: str) -> Select:
+    stmt = select(Case).where(scope(user), *filter_conditions(f, tz))
+    condition = queue_condition(queue, now)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    return stmt.order_by(*_order(queue))
+
+
+def paginate(stmt: Select, page: int, per_page: int = PER_PAGE, rows: bool = False) -> Page:
+    """One page of the statement's results (ORM objects, or whole rows when rows=True)."""
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    page = min(max(1, page), max(1, ceil(total / per_page)))
+    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    return Page(result.all() if rows else result.scalars().all(), total, page, per_page)
+
+
+def queue_counts(user, now: datetime) -> dict[str, int]:
+    """The number on each tab, in one query."""
+    columns = [func.count(when((queue_condition(q, now), 1))).label(q) for q in QUEUES if q != "all"]
+    row = db.session.execute(select(*columns, func.count().label("all")).select_from(Case).where(scope(user))).one()
+    return dict(row._mapping)
+
+
+def unit_counts(user, now: datetime) -> list[tuple[str | None, str | None, int, int]]:
+    """Per responsible unit (a department; a township's government): open and overdue cases."""
+    overdue = func.count(when((queue_condition("overdue", now), 1)))
+    stmt = (select(Case.department, Case.township, func.count(), overdue)
+            .where(scope(user), Case.state.in_(CaseState.OPEN)).group_by(Case.department, Case.township))
+    totals: dict[tuple, list[int]] = {}
+    for department, township, count, late in db.session.execute(stmt):
+        key = (department, township if department == "township_gov" else None)
+        totals.setdefault(key, [0, 0])
+        totals[key][0] += count
+        totals[key][1] += late
+    rows = [(d, t, n, late) for (d, t), (n, late) in totals.items()]
+    return sorted(rows, key=lambda row: (-row[3], -row[2], row[0] or ""))
+
+
+def thread(case: Case) -> list[tuple[datetime, str, object]]:
+    """Messages in and out and the case's events, in time order."""
+    messages = db.session.execute(select(Message).where(Message.case_id == case.id)).scalars().all()
+    events = db.session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id)).scalars().all()
+    items = [(m.created_at, "message", m) for m in messages] + [(e.at, "event", e) for e in events]
+    return sorted(items, key=lambda item: (item[0], 0 if item[1] == "message" else 1, item[2].id))
+
+
+def merged_here(case: Case) -> list[str]:
+    return list(db.session.execute(select(Case.number).where(Case.merged_into_id == case.id)).scalars())

@@ -1,0 +1,63 @@
+"""Dashboard, ledger export and the audit pages."""
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from console import access, bp, charts, queries, stats
+from console.auth import audit, role_required
+from console.export import ledger_rows, to_csv, to_xlsx
+from console.forms import CHANNELS
+from console.models import AuditLog
+from console.queries import QUEUES
+from console.views import filters_from_request
+from core.extensions import db
+from models import Case, CaseEvent, utcnow
+
+MAX_EXPORT = 50_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/dashboard")
+def dashboard():
+    data = stats.dashboard(current_user, utcnow(), current_app.config["TIMEZONE"])
+    taxonomy = current_app.extensions["taxonomy"]
+    issues = [(taxonomy.issue_type_name(code) or "未分类", n) for code, n in data.by_issue]
+    towns = [(taxonomy.township_name(code) or "未识别", n) for code, n in data.by_township]
+    return render_template(
+        "console/dashboard.html", data=data, ratio=charts.ratio,
+        per_day=charts.stacked_days(data.days, data.per_day, dict(CHANNELS)),
+        by_issue=charts.horizontal(issues), by_township=charts.horizontal(towns))
+
+
+@bp.get("/export.<fmt>")
+def export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        return Response(status=404)
+    queue = request.args.get("queue", "all")
+    _, filters = filters_from_request()
+    stmt = queries.cases_stmt(current_user, queue if queue in QUEUES else "all", filters, utcnow(),
+                              current_app.config["TIMEZONE"])
+    stmt = stmt.options(selectinload(Case.contact)).limit(MAX_EXPORT)
+    audit("export", current_user.username, current_user.id, format=fmt, queue=queue, args=request.args.to_dict())
+    db.session.commit()
+    cases = db.session.execute(stmt).scalars().all()
+    rows = list(ledger_rows(cases, lambda address: access.phone(current_user, address)))
+    name = f"taizhang-{utcnow():%Y%m%d}.{fmt}"
+    headers = {"Content-Disposition": f"attachment; filename={name}"}
+    if fmt == "csv":
+        return Response("".join(to_csv(rows)), mimetype="text/csv", headers=headers)
+    return Response(to_xlsx(rows), mimetype=XLSX, headers=headers)
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_page():
+    page_no = request.args.get("page", 1, type=int)
+    logins = queries.paginate(select(AuditLog).order_by(AuditLog.id.desc()), 1, 30)
+    staff_events = (select(CaseEvent, Case.number).join(Case, Case.id == CaseEvent.case_id)
+                    .where(CaseEvent.user_id.is_not(None)).order_by(CaseEvent.id.desc()))
+    events = queries.paginate(staff_events, page_no, rows=True)
+    return render_template("console/audit.html", logins=logins.items, events=events)

@@ -1,0 +1,70 @@
+"""Reading views: the queues, the per-unit overview and the case page."""
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+from flask_login import current_user
+
+from console import access, bp, queries
+from console.answers import answer_templates
+from console.forms import (AssignForm, ConfirmForm, CorrectForm, FilterForm, MergeForm, NoteForm, ReplyForm,
+                           TransitionForm)
+from console.helpers import state_names
+from console.queries import QUEUES, Filters
+from cases.services import TRANSITIONS
+from models import CaseState, utcnow
+
+DEFAULT_QUEUE = {"admin": "triage", "officer": "triage", "handler": "open", "leader": "overdue"}
+
+
+def filters_from_request() -> tuple[FilterForm, Filters]:
+    form = FilterForm(formdata=request.args, state_names=state_names())
+    form.validate()
+    values = {name: (field.data if not field.errors else None) for name, field in form._fields.items()}
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if v not in (None, "")}
+    return form, Filters(**clean)
+
+
+@bp.get("/")
+def queue():
+    name = request.args.get("queue") or DEFAULT_QUEUE.get(current_user.role, "all")
+    name = name if name in QUEUES else "all"
+    form, filters = filters_from_request()
+    now = utcnow()
+    stmt = queries.cases_stmt(current_user, name, filters, now, current_app.config["TIMEZONE"])
+    page = queries.paginate(stmt, request.args.get("page", 1, type=int))
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("console/queue.html", queue=name, form=form, page=page, args=args,
+                           counts=queries.queue_counts(current_user, now), now=now)
+
+
+@bp.get("/units")
+def units():
+    rows = queries.unit_counts(current_user, utcnow())
+    return render_template("console/units.html", rows=rows)
+
+
+@bp.get("/cases/<int:case_id>")
+def case_page(case_id: int):
+    case = access.case_or_404(case_id, current_user)
+    correct = CorrectForm(formdata=None, data={"issue_type": case.issue_type, "department": case.department,
+                                               "township": case.township or "", "urgent": case.urgent})
+    moves = [s for s in TRANSITIONS.get(case.state, ()) if s != CaseState.MERGED
+             and access.can(current_user, "move", s)]
+    return render_template(
+        "console/case.html", case=case, thread=queries.thread(case), merged_here=queries.merged_here(case),
+        correct=correct, confirm=ConfirmForm(), moves=moves, move_form=TransitionForm(),
+        assign=AssignForm(formdata=None, data={"assignee": case.assignee or ""}), reply=ReplyForm(),
+        note=NoteForm(), merge=MergeForm(), answers=answer_templates(case), now=utcnow(),
+        can_merge=CaseState.MERGED in TRANSITIONS.get(case.state, ()) and access.can(current_user, "merge"))
+
+
+ERRORS = {403: ("无权访问", "您的账号无权查看或办理此项。"), 404: ("未找到", "该页面或信访件不存在，或不在您的办理范围内。"),
+          400: ("请求无效", "页面已过期或表单无效，请返回刷新后重试。")}
+
+
+@bp.errorhandler(400)
+@bp.errorhandler(403)
+@bp.errorhandler(404)
+def _error(exc):
+    title, message = ERRORS.get(exc.code, (exc.name, ""))
+    return render_template("console/error.html", code=exc.code, title=title, message=message), exc.code
