@@ -91,3 +91,11 @@ def load_templates(config_dir: Path | str = CONFIG_DIR) -> dict[str, dict]:
         if missing:
             raise DataError(f"templates.yaml [{lang}] lacks {', '.join(missing)}")
     return raw
+
+
+def load_answers(config_dir: Path | str = CONFIG_DIR) -> tuple[tuple[str, str], ...]:
+    """Answer templates (常用答复) staff start from: (title, text) pairs."""
+    rows = _read_yaml(Path(config_dir) / "answers.yaml") or []
+    if not isinstance(rows, list) or not all(isinstance(r, dict) and r.get("title") and r.get("text") for r in rows):
+        raise DataError("answers.yaml: a list of {title, text}")
+    return tuple((str(r["title"]), str(r["text"])) for r in rows)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import load_settings, load_taxonomy, load_templates
+from config import load_answers, load_settings, load_taxonomy, load_templates
 from core.extensions import csrf, db, login_manager, migrate
 from core.logging import configure_logging
 
@@ -31,6 +31,7 @@ def register_data(app: Flask) -> None:
     """Taxonomy and templates are validated here: a broken file stops the start."""
     app.extensions["taxonomy"] = load_taxonomy(app.config["CONFIG_DIR"])
     app.extensions["templates"] = load_templates(app.config["CONFIG_DIR"])
+    app.extensions["answers"] = load_answers(app.config["CONFIG_DIR"])
 
 
 def register_extensions(app: Flask) -> None:

@@ -12,7 +12,7 @@ from flask import current_app
 from conversation.replies import Replies
 from core.extensions import db
 from gateway.base import InboundEvent
-from gateway.inbound import _cleaned, _clean, _insert_message, _replay, _upsert_contact
+from gateway.inbound import cleaned, clean_text, insert_message, replay, upsert_contact
 from models import Case, CaseState, Contact, Message, MessageState, utcnow
 
 REPLY_KEYS = {"subscribe": "welcome", "media": "media_received", "location": "location_received"}
@@ -21,11 +21,11 @@ REPLY_KEYS = {"subscribe": "welcome", "media": "media_received", "location": "lo
 def receive_event(event: InboundEvent, raw: str) -> list[str]:
     """The immediate replies to one non-text event; a retried delivery changes nothing."""
     kind = event.kind
-    event = _cleaned(event)
-    contact = _upsert_contact(event)
-    message = _insert_message(event, contact, _clean(raw))
+    event = cleaned(event)
+    contact = upsert_contact(event)
+    message = insert_message(event, contact, clean_text(raw))
     if message is None:
-        return _replay(event)
+        return replay(event)
     if kind in ("subscribe", "unsubscribe"):
         contact.opted_out = kind == "unsubscribe"  # an unfollowed account cannot be messaged
     replies = _replies(kind, contact)

@@ -10,6 +10,7 @@ unanswered, so it retries."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from flask import current_app
 from sqlalchemy import select
@@ -30,12 +31,12 @@ log = logging.getLogger(__name__)
 def receive(event: InboundEvent, raw: str) -> list[str]:
     """The immediate replies to one event. A retried delivery gets the first answer again
     and changes nothing."""
-    event = _cleaned(event)
-    raw = _clean(raw)
-    contact = _upsert_contact(event)
-    message = _insert_message(event, contact, raw)
+    event = cleaned(event)
+    raw = clean_text(raw)
+    contact = upsert_contact(event)
+    message = insert_message(event, contact, raw)
     if message is None:
-        return _replay(event)
+        return replay(event)
     try:
         outcome = respond(message, contact)
     except Exception:
@@ -49,18 +50,17 @@ def receive(event: InboundEvent, raw: str) -> list[str]:
     return outcome.replies
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """PostgreSQL text cannot hold NUL: keep its place visible as U+FFFD."""
     return text.replace("\x00", "\ufffd")
 
 
-def _cleaned(event: InboundEvent) -> InboundEvent:
-    return InboundEvent(channel=event.channel, provider_id=_clean(event.provider_id),
-                        address=_clean(event.address), body=_clean(event.body),
-                        to=event.to, media=event.media)
+def cleaned(event: InboundEvent) -> InboundEvent:
+    return replace(event, provider_id=clean_text(event.provider_id), address=clean_text(event.address),
+                   body=clean_text(event.body))
 
 
-def _upsert_contact(event: InboundEvent) -> Contact:
+def upsert_contact(event: InboundEvent) -> Contact:
     """The sender's contact, created on first contact; its row stays locked until commit."""
     now = utcnow()
     stmt = (dialect_insert(Contact, db.session)
@@ -72,7 +72,7 @@ def _upsert_contact(event: InboundEvent) -> Contact:
     return db.session.scalars(stmt, execution_options={"populate_existing": True}).one()
 
 
-def _insert_message(event: InboundEvent, contact: Contact, raw: str,
+def insert_message(event: InboundEvent, contact: Contact, raw: str,
                     state: str = MessageState.RECEIVED) -> Message | None:
     """The message as received, or None when this provider id was stored before."""
     stmt = dialect_insert(Message, db.session).values(
@@ -83,7 +83,7 @@ def _insert_message(event: InboundEvent, contact: Contact, raw: str,
     return db.session.scalars(stmt).first()
 
 
-def _replay(event: InboundEvent) -> list[str]:
+def replay(event: InboundEvent) -> list[str]:
     replies = db.session.execute(
         select(Message.replies).where(Message.channel == event.channel, Message.provider_id == event.provider_id)
     ).scalar_one_or_none()
@@ -100,10 +100,10 @@ def _finish(message: Message, contact: Contact, outcome: Outcome) -> None:
 
 def _store_failed(event: InboundEvent, raw: str) -> list[str]:
     reply = Replies(current_app.extensions["templates"]).render("error")
-    contact = _upsert_contact(event)
-    message = _insert_message(event, contact, raw, state=MessageState.FAILED)
+    contact = upsert_contact(event)
+    message = insert_message(event, contact, raw, state=MessageState.FAILED)
     if message is None:  # stored by a concurrent delivery meanwhile
-        return _replay(event)
+        return replay(event)
     message.replies = [reply]
     db.session.commit()
     return [reply]
