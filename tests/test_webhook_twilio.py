@@ -138,3 +138,8 @@ def test_whatsapp_address_is_its_own_channel(app, client):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json["database"] == "ok"
+
+
+def test_root_leads_to_the_console(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/console/")
