@@ -40,7 +40,7 @@ def inbound(name: str):
     replies = [reply for event in events
                for reply in (receive if event.kind == "text" else receive_event)(event, raw)]
     metrics.count(WEBHOOK, name, "accepted")
-    log.info("%s webhook: %d event(s), %d repl(ies)", name, len(events), len(replies))
+    log.debug("%s webhook: %d event(s), %d repl(ies)", name, len(events), len(replies))
     return channel.acknowledge(replies)
 
 
