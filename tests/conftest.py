@@ -168,3 +168,13 @@ def replies_of(response) -> list[str]:
 @pytest.fixture
 def phone(client) -> Phone:
     return Phone(client)
+
+
+@pytest.fixture
+def fake():
+    """Twilio's and WeChat's servers, played by a local HTTP server (tests/fakes_channels.py)."""
+    from tests.fakes_channels import FakeProviders
+
+    providers = FakeProviders()
+    yield providers
+    providers.close()

@@ -18,7 +18,6 @@ from gateway.outbound import dispatch, queue_message
 from gateway.wechat import signature
 from models import Case, ChannelToken, Contact, Message, utcnow
 from tests.conftest import _empty_tables
-from tests.fakes_channels import FakeProviders
 
 PAYLOADS = Path(__file__).parent / "payloads"
 TOKEN = "wechat-test-token"
@@ -29,13 +28,6 @@ OPENID = "oQ3bW5xY2mZ8n4K7pL1sT9vD6eRu"
 
 def xml(name: str) -> str:
     return (PAYLOADS / name).read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def fake():
-    providers = FakeProviders()
-    yield providers
-    providers.close()
 
 
 @pytest.fixture

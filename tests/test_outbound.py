@@ -13,14 +13,7 @@ from gateway.outbound import dispatch, queue_message, retry_due
 from handlers.outbound import _claim, send_message
 from models import Contact, Message, utcnow
 from tests.conftest import _empty_tables
-from tests.fakes_channels import FakeProviders, twilio_error
-
-
-@pytest.fixture
-def fake():
-    providers = FakeProviders()
-    yield providers
-    providers.close()
+from tests.fakes_channels import twilio_error
 
 
 @pytest.fixture
