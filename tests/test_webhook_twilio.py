@@ -143,3 +143,28 @@ def test_healthz(client):
 def test_root_leads_to_the_console(client):
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"].endswith("/console/")
+
+
+def test_simultaneous_retries_store_once_and_answer_alike(app, client):
+    """Twilio may retry while the first delivery is still being processed: both get the
+    same answer, one message and one case are stored."""
+    import threading
+
+    phone = Phone(client, "+8613800000088")
+    form = phone.form("我叫周八，僧固乡养殖场臭气熏天")
+    answers = []
+
+    def post():
+        with app.test_client() as own:
+            response = Phone(own, phone.number).post(form)
+            answers.append((response.status_code, replies_of(response)))
+
+    threads = [threading.Thread(target=post) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [a[0] for a in answers] == [200, 200, 200]
+    assert answers[0][1] and answers[0][1] == answers[1][1] == answers[2][1]
+    with app.app_context():
+        assert count(Message) == 1 and count(Case) == 1
