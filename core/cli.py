@@ -80,12 +80,16 @@ def nlp_evaluate(path: str, as_json: bool, report: bool) -> None:
 
 
 @nlp_cli.command("train")
-def nlp_train() -> None:
+@click.option("--if-stale", is_flag=True, help="Only when there is no model or the seed corpus changed since.")
+def nlp_train(if_stale: bool) -> None:
     """Retrain from the seed corpus plus every staff correction; writes a new model version."""
     from core.classifier import reset_classifier
     from models import TrainingExample
-    from nlp.training import load_seed, train
+    from nlp.training import is_stale, load_seed, train
 
+    if if_stale and not is_stale(current_app.config["MODEL_DIR"]):
+        click.echo("model is current")
+        return
     corrections = [
         {"text": ex.text, "issue_type": ex.issue_type, "department": ex.department,
          "township": ex.township, "urgent": ex.urgent}

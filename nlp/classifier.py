@@ -13,6 +13,7 @@ from . import store
 from .analyzer import Analysis, Analyzer, get_analyzer
 from .config import Taxonomy
 from .model import LinearHead
+from .records import seed_digest
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "instance" / "models"
@@ -148,4 +149,7 @@ def load_classifier(model_dir: str | Path | None = None, config_dir: str | Path 
         from .training import load_seed, train
         log.warning("no usable model in %s: training one from the seed corpus", mdir)
         version = train(load_seed(), mdir, config_dir)
-    return Classifier(analyzer, store.load(mdir, version), version)
+    bundle = store.load(mdir, version)
+    if bundle.meta.get("seed_digest") != seed_digest():
+        log.warning("model %s predates the current seed corpus: run `flask nlp train`", version)
+    return Classifier(analyzer, bundle, version)

@@ -18,3 +18,13 @@ def load_seed(seed_dir: str | Path | None = None) -> list[dict]:
     for path in sorted(Path(seed_dir or SEED_DIR).glob("*.jsonl")):
         records += load_jsonl(path)
     return records
+
+
+def seed_digest(seed_dir: str | Path | None = None) -> str:
+    """A fingerprint of the seed corpus files, recorded with each trained model."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(seed_dir or SEED_DIR).glob("*.jsonl")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -18,7 +18,7 @@ from .config import Taxonomy
 from .features import Featurizer
 from .model import fit_head
 from .normalize import normalize
-from .records import SEED_DIR, load_jsonl, load_seed  # noqa: F401 (part of this module's API)
+from .records import SEED_DIR, load_jsonl, load_seed, seed_digest  # noqa: F401 (part of this module's API)
 from .store import ModelBundle, save
 
 log = logging.getLogger(__name__)
@@ -107,4 +107,18 @@ def train(examples: list[dict], model_dir: str | Path, config_dir: str | Path | 
     analyzer = get_analyzer(config_dir)
     cleaned = clean_examples(examples, analyzer.taxonomy)
     bundle = fit_bundle(cleaned, analyzer, _weights(cleaned))
+    bundle.meta["seed_digest"] = seed_digest()
     return save(bundle, model_dir)
+
+
+def is_stale(model_dir: str | Path) -> bool:
+    """True when model_dir has no usable model, or its model predates the seed corpus."""
+    import json
+
+    from .store import current_version
+
+    version = current_version(Path(model_dir))
+    if version is None:
+        return True
+    meta = json.loads((Path(model_dir) / version / "meta.json").read_text("utf-8"))
+    return meta.get("seed_digest") != seed_digest()

@@ -100,3 +100,12 @@ def test_nlp_evaluate_report_has_confusion(app, runner, tmp_path):
     result = runner.invoke(args=["nlp", "evaluate", str(sample), "--report", "--json"])
     assert result.exit_code == 0 and "labor" in result.output
     assert json.loads(result.output.strip().splitlines()[-1])["n"] == 1
+
+
+def test_nlp_train_if_stale_trains_once(make_app, tmp_path):
+    app = make_app(MODEL_DIR=tmp_path / "fresh")
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["nlp", "train", "--if-stale"])
+    assert first.exit_code == 0 and "trained" in first.output
+    again = runner.invoke(args=["nlp", "train", "--if-stale"])
+    assert again.exit_code == 0 and again.output.strip() == "model is current"
