@@ -122,6 +122,7 @@ class TownshipExtractor:
         return None
 
     def _village_core(self, window: str) -> str | None:
+        window = window.rsplit("街道", 1)[-1]  # "(塔铺)街道王庄村": the window may start mid-name
         for name in self._all_names:
             cut = window.rfind(name)
             if cut >= 0 and cut + len(name) < len(window) and not window.endswith(name):

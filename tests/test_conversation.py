@@ -111,7 +111,8 @@ SCRIPTS = {
     "missing details get one question; the answer fills the case": [
         Send("家门口的路灯坏了半年了晚上黑", has=["{n0}", "姓名和所在乡镇"], replies=2),
         Send("王五，塔铺街道王庄村", has=["已补充到{n0}"], replies=1),
-        Check(lambda: len(cases()) == 1 and cases()[0].township == "tapu" and cases()[0].citizen_name == "王五"),
+        Check(lambda: len(cases()) == 1 and cases()[0].township == "tapu" and cases()[0].citizen_name == "王五"
+              and cases()[0].village == "王庄村"),
         Send("又停电了", replies=0),  # within the thread window: joins silently, no new question
         Check(lambda: len(cases()) == 1 and "又停电了" in cases()[0].text),
     ],

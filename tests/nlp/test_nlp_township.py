@@ -81,3 +81,11 @@ def test_confidence_reflects_evidence(extractor):
     short = extractor.extract("我在马庄打工").confidence
     bare = extractor.extract("马庄村的事").confidence
     assert full > short > bare
+
+
+def test_village_right_after_a_street_office_name():
+    from nlp.config import load_taxonomy
+    from nlp.township import TownshipExtractor
+
+    hit = TownshipExtractor.from_taxonomy(load_taxonomy()).extract("王五，塔铺街道王庄村")
+    assert (hit.code, hit.village) == ("tapu", "王庄村")
