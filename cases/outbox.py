@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app
 
 from cases.jobs import jobs
-from cases.replies import Replies, segments
+from cases.replies import Rendered, Replies, segments
 from models import Case, Contact, Message, MessageState
 from models.db import db
 
@@ -16,11 +16,24 @@ def queue_message(address: str, channel: str, body: str, kind: str, *, contact: 
     """Record one outbound message. Unsolicited messages to an opted-out contact are kept
     but never sent. The caller commits, then calls ``dispatch``."""
     suppressed = unsolicited and contact is not None and contact.opted_out
+    template = {"key": body.key, "values": body.values} if isinstance(body, Rendered) else None
+    body = as_sent(channel, body)
     message = Message(direction="out", channel=channel, address=address, body=body, kind=kind,
                       contact=contact, case_id=case.id if case else None, segments=segments(body),
-                      state=MessageState.SUPPRESSED if suppressed else MessageState.QUEUED)
+                      state=MessageState.SUPPRESSED if suppressed else MessageState.QUEUED, template=template)
     db.session.add(message)
     return message
+
+
+def as_sent(channel: str, text: str) -> str:
+    """What the handset will show. With a template-only SMS provider (Tencent, Alibaba) a
+    reply goes out as its approved template (config/sms_templates.yaml), so that is the text
+    we record; anything else is the text itself."""
+    provider = current_app.config.get("SMS_PROVIDER", "twilio")
+    catalogue = current_app.extensions["sms_catalogue"]
+    if channel != "sms" or provider == "twilio" or not isinstance(text, Rendered) or catalogue.get(text.key) is None:
+        return str(text)
+    return catalogue.render(text.key, text.values, provider)
 
 
 def page_on_duty(case: Case) -> list[Message]:

@@ -24,14 +24,27 @@ def segments(text: str) -> int:
     return 1 if units <= 70 else -(-units // 67)
 
 
+class Rendered(str):
+    """A rendered reply that remembers its template key and values, so a provider that
+    sends only approved templates (Tencent, Alibaba) can send the same reply by template."""
+
+    key: str
+    values: dict[str, str]
+
+    def __new__(cls, text: str, key: str, values: dict[str, Any]) -> "Rendered":
+        obj = super().__new__(cls, text)
+        obj.key, obj.values = key, {k: str(v) for k, v in values.items()}
+        return obj
+
+
 class Replies:
     """Templates of one language, signature first."""
 
     def __init__(self, templates: dict[str, dict], language: str = "zh") -> None:
         self.table = templates.get(language) or templates["zh"]
 
-    def render(self, key: str, **values: Any) -> str:
-        return self.table["signature"] + self.table[key].format(**values)
+    def render(self, key: str, **values: Any) -> Rendered:
+        return Rendered(self.table["signature"] + self.table[key].format(**values), key, values)
 
     def state_name(self, state: str) -> str:
         return self.table["states"].get(state, state)

@@ -84,6 +84,34 @@ def _ints(env: Mapping[str, str], name: str, default: list[int]) -> list[int]:
         raise ConfigError(f"{name} must be whole numbers separated by commas") from exc
 
 
+SMS_PROVIDERS = ("twilio", "tencent", "aliyun")
+
+
+def _sms(env: Mapping[str, str]) -> dict:
+    """Which provider sends SMS, and the secrets of the domestic ones (Tencent, Alibaba)."""
+    provider = (env.get("SMS_PROVIDER") or "twilio").strip().lower()
+    if provider not in SMS_PROVIDERS:
+        raise ConfigError(f"SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}, got {provider!r}")
+    secret = env.get("SMS_CALLBACK_SECRET") or None
+    if provider != "twilio" and env.get("APP_ENV") == "production" and not secret:
+        raise ConfigError(f"SMS_CALLBACK_SECRET must be set when SMS_PROVIDER={provider} in production")
+    if secret is not None and len(secret) < 16:
+        raise ConfigError("SMS_CALLBACK_SECRET must be at least 16 characters")
+    return {
+        "SMS_PROVIDER": provider,
+        "SMS_CALLBACK_SECRET": secret,
+        "SMS_CALLBACK_ALLOW": _list(env, "SMS_CALLBACK_ALLOW"),
+        "TENCENT_SECRET_ID": env.get("TENCENT_SECRET_ID") or None,
+        "TENCENT_SECRET_KEY": env.get("TENCENT_SECRET_KEY") or None,
+        "TENCENT_SMS_APP_ID": env.get("TENCENT_SMS_APP_ID") or None,
+        "TENCENT_SMS_REGION": env.get("TENCENT_SMS_REGION", "ap-guangzhou"),
+        "TENCENT_SMS_ENDPOINT": env.get("TENCENT_SMS_ENDPOINT") or None,   # a proxy, or a fake in tests
+        "ALIYUN_ACCESS_KEY_ID": env.get("ALIYUN_ACCESS_KEY_ID") or None,
+        "ALIYUN_ACCESS_KEY_SECRET": env.get("ALIYUN_ACCESS_KEY_SECRET") or None,
+        "ALIYUN_SMS_ENDPOINT": env.get("ALIYUN_SMS_ENDPOINT") or None,
+    }
+
+
 def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = None) -> dict:
     """Flask config keys built from the environment."""
     env = os.environ if env is None else env
@@ -122,4 +150,5 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "THREAD_WINDOW_MINUTES": _int(env, "THREAD_WINDOW_MINUTES", 5),
         "MAX_BODY_CHARS": _int(env, "MAX_BODY_CHARS", 5000),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 256 * 1024),
+        **_sms(env),
     }

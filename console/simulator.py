@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from flask import redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from console.blueprint import bp
@@ -37,8 +37,9 @@ def simulator():
     if form.validate_on_submit():
         event = InboundEvent(channel=CHANNEL, provider_id=f"SIM{uuid.uuid4().hex}", address=form.phone.data,
                              body=form.text.data, to="simulator")
+        # A template-only SMS provider answers through the outbox, as the real callback does.
         receive(event, json.dumps({"simulator": True, "from": form.phone.data, "body": form.text.data},
-                                  ensure_ascii=False))
+                                  ensure_ascii=False), deliver=current_app.config["SMS_PROVIDER"] != "twilio")
         return redirect(url_for("console.simulator", phone=form.phone.data))
     messages = _conversation(form.phone.data or "")
     return render_template("console/simulator.html", form=form, messages=messages)

@@ -56,7 +56,14 @@ def case_page(case_id: int):
         correct=correct, confirm=ConfirmForm(), moves=moves, move_form=TransitionForm(),
         assign=AssignForm(formdata=None, data={"assignee": case.assignee or ""}), reply=ReplyForm(),
         note=NoteForm(), merge=MergeForm(), answers=answer_templates(case), now=utcnow(),
-        can_merge=CaseState.MERGED in TRANSITIONS.get(case.state, ()) and access.can(current_user, "merge"))
+        can_merge=CaseState.MERGED in TRANSITIONS.get(case.state, ()) and access.can(current_user, "merge"),
+        template_only=template_only(case))
+
+
+def template_only(case) -> bool:
+    """The case's channel sends only approved SMS templates (Tencent, Alibaba): free text
+    written here cannot reach the citizen by SMS."""
+    return case.channel == "sms" and current_app.config.get("SMS_PROVIDER", "twilio") != "twilio"
 
 
 ERRORS = {403: ("无权访问", "您的账号无权查看或办理此项。"), 404: ("未找到", "该页面或信访件不存在，或不在您的办理范围内。"),

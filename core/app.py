@@ -7,7 +7,7 @@ from flask import Flask
 
 from flask_migrate import Migrate
 
-from config import load_answers, load_settings, load_taxonomy, load_templates
+from config import load_answers, load_settings, load_sms_catalogue, load_taxonomy, load_templates
 from console.extensions import csrf, login_manager
 from core.logging import configure_logging
 from handlers import QueuedJobs, init_queue
@@ -36,6 +36,10 @@ def register_data(app: Flask) -> None:
     """Taxonomy and templates are validated here: a broken file stops the start."""
     app.extensions["taxonomy"] = load_taxonomy(app.config["CONFIG_DIR"])
     app.extensions["templates"] = load_templates(app.config["CONFIG_DIR"])
+    app.extensions["sms_catalogue"] = catalogue = load_sms_catalogue(app.config["CONFIG_DIR"])
+    if app.config.get("SMS_PROVIDER", "twilio") != "twilio":
+        for table in app.extensions["templates"].values():
+            catalogue.check(table, app.config["SMS_PROVIDER"])
     app.extensions["answers"] = load_answers(app.config["CONFIG_DIR"])
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 import json
 import secrets
 import sys
-import uuid
-from xml.etree import ElementTree
 
 import click
 from flask import Flask, current_app
@@ -34,22 +32,14 @@ def register(app: Flask) -> None:
 @click.option("--to", "recipient", default="+10000000000", show_default=True)
 @click.argument("text")
 def sms_send(sender: str, recipient: str, text: str) -> None:
-    """Send TEXT as an inbound SMS through the real Twilio webhook and print the reply."""
-    from gateway.twilio import public_url  # noqa: F401  (same URL rule as the webhook)
-    from twilio.request_validator import RequestValidator
+    """Send TEXT as an inbound SMS through the configured provider's real webhook
+    (SMS_PROVIDER) and print the replies the citizen gets."""
+    from gateway.simulate import post_sms
 
-    form = {"MessageSid": f"SMsim{uuid.uuid4().hex}", "AccountSid": "ACsimulator", "From": sender,
-            "To": recipient, "Body": text, "NumMedia": "0"}
-    headers = {}
-    token = current_app.config.get("TWILIO_AUTH_TOKEN")
-    base = current_app.config.get("PUBLIC_BASE_URL") or "http://localhost"
-    if token:
-        headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(base + "/webhooks/twilio", form)
-    client = current_app.test_client()
-    response = client.post("/webhooks/twilio", data=form, headers=headers, base_url=base)
-    if response.status_code != 200:
-        raise click.ClickException(f"webhook answered {response.status_code}: {response.get_data(as_text=True)}")
-    replies = [m.text or "" for m in ElementTree.fromstring(response.data).iter("Message")]
+    try:
+        replies = post_sms(current_app, sender, recipient, text)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo("\n".join(replies) if replies else "(no reply)")
 
 

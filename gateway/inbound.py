@@ -27,26 +27,32 @@ from models.db import db
 log = logging.getLogger(__name__)
 
 
-def receive(event: InboundEvent, raw: str) -> list[str]:
+def receive(event: InboundEvent, raw: str, deliver: bool = False) -> list[str]:
     """The immediate replies to one event. A retried delivery gets the first answer again
-    and changes nothing."""
+    and changes nothing. ``deliver``: the channel cannot carry replies in its answer (the
+    domestic SMS callbacks), so they are queued in the outbox in the same transaction and
+    nothing is returned."""
     event = cleaned(event)
     raw = clean_text(raw)
     contact = upsert_contact(event)
     message = insert_message(event, contact, raw)
     if message is None:
-        return replay(event)
+        replies = replay(event)
+        return [] if deliver else replies
     try:
         outcome = respond(message, contact)
     except Exception:
         db.session.rollback()
         log.exception("processing inbound %s message failed", event.channel)
-        return _store_failed(event, raw)
+        return _store_failed(event, raw, deliver)
+    if deliver:
+        outcome.outbound += [queue_message(contact.address, message.channel, text, "reply", contact=contact)
+                             for text in outcome.replies]
     _finish(message, contact, outcome)
     dispatch(outcome.outbound)
     for case_id in outcome.classify_case_ids:
         jobs().classify_case(case_id)
-    return outcome.replies
+    return [] if deliver else outcome.replies
 
 
 def clean_text(text: str) -> str:
@@ -97,15 +103,18 @@ def _finish(message: Message, contact: Contact, outcome: Outcome) -> None:
     db.session.commit()
 
 
-def _store_failed(event: InboundEvent, raw: str) -> list[str]:
+def _store_failed(event: InboundEvent, raw: str, deliver: bool = False) -> list[str]:
     reply = Replies(current_app.extensions["templates"]).render("error")
     contact = upsert_contact(event)
     message = insert_message(event, contact, raw, state=MessageState.FAILED)
     if message is None:  # stored by a concurrent delivery meanwhile
-        return replay(event)
+        replies = replay(event)
+        return [] if deliver else replies
     message.replies = [reply]
+    sent = [queue_message(contact.address, message.channel, reply, "reply", contact=contact)] if deliver else []
     db.session.commit()
-    return [reply]
+    dispatch(sent)
+    return [] if deliver else [reply]
 
 
 def reprocess(message_id: int) -> list[Message]:

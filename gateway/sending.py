@@ -77,6 +77,16 @@ def sender_for(channel: str, config: dict) -> Sender | None:
         from gateway.wechat_api import WeChatSender
 
         return WeChatSender() if config.get("WECHAT_APP_ID") and config.get("WECHAT_APP_SECRET") else None
+    provider = config.get("SMS_PROVIDER", "twilio") if channel == "sms" else "twilio"
+    if provider == "tencent":
+        from gateway.tencent import TencentSender
+
+        ready = all(config.get(k) for k in ("TENCENT_SECRET_ID", "TENCENT_SECRET_KEY", "TENCENT_SMS_APP_ID"))
+        return TencentSender() if ready else None
+    if provider == "aliyun":
+        from gateway.aliyun import AliyunSender
+
+        return AliyunSender() if config.get("ALIYUN_ACCESS_KEY_ID") and config.get("ALIYUN_ACCESS_KEY_SECRET") else None
     if config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_AUTH_TOKEN") and config.get("TWILIO_FROM"):
         return TwilioSender()
     return None

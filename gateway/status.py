@@ -32,6 +32,7 @@ class StatusEvent:
     status: str
     error_code: str | None = None
     message_id: int | None = None   # ours, from the callback URL, when the provider echoes it
+    provider: str = "twilio"
 
 
 def advance(message_id: int, state: str, **values) -> bool:
@@ -54,7 +55,7 @@ def apply_status(event: StatusEvent) -> str:
     if message.provider_id is None:
         message.provider_id = event.provider_id  # the callback beat the send job's commit
         db.session.flush()
-    error = f"twilio {event.error_code}" if event.error_code else None
+    error = f"{event.provider} {event.error_code}" if event.error_code else None
     changed = advance(message.id, state, **({"error": error} if error else {}))
     if event.error_code == OPTED_OUT and message.contact_id:
         db.session.execute(update(Contact).where(Contact.id == message.contact_id).values(opted_out=True))

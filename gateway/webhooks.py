@@ -33,19 +33,22 @@ def echo(name: str):
 
 
 @bp.post("/<name>")
-def inbound(name: str):
+@bp.post("/<name>/<secret>")  # providers that sign nothing prove themselves by a secret path
+def inbound(name: str, secret: str | None = None):
     channel = _checked(name)
     raw = request.get_data(cache=True).decode("utf-8", errors="replace")  # kept verbatim on the message
     events = _parsed(name, lambda: channel.parse(request, current_app.config))
+    deliver = getattr(channel, "deliver_replies", False)
     replies = [reply for event in events
-               for reply in (receive if event.kind == "text" else receive_event)(event, raw)]
+               for reply in (receive(event, raw, deliver) if event.kind == "text" else receive_event(event, raw))]
     metrics.count(WEBHOOK, name, "accepted")
     log.debug("%s webhook: %d event(s), %d repl(ies)", name, len(events), len(replies))
     return channel.acknowledge(replies)
 
 
 @bp.post("/<name>/status")
-def status(name: str):
+@bp.post("/<name>/<secret>/status")
+def status(name: str, secret: str | None = None):
     """Delivery status callbacks of messages we sent."""
     channel = _checked(name, needs="parse_status")
     events = _parsed(name, lambda: channel.parse_status(request, current_app.config))

@@ -60,5 +60,8 @@ class Message(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)  # outbound retry after a temporary error
+    # outbound: the reply template and its values ({"key": ..., "values": {...}}), for
+    # providers that send only approved templates (Tencent, Alibaba); None for free text
+    template: Mapped[dict | None] = mapped_column(JSON)
 
     contact = relationship("Contact")

@@ -1,5 +1,7 @@
 """Fakes of the outside world only: one local HTTP server that answers like Twilio's REST
-API and WeChat's server API, scripted per test, recording every request it got."""
+API, WeChat's server API, Tencent Cloud's SMS API (SendSms, JSON, X-TC-Action) and Alibaba
+Cloud's Dysmsapi (SendSms, RPC query, x-acs-action), scripted per test, recording every
+request it got."""
 from __future__ import annotations
 
 import json
@@ -14,6 +16,8 @@ class FakeProviders:
         self.requests: list[dict] = []
         self.twilio_script: list[tuple[int, dict]] = []   # responses to Messages.json, in turn
         self.wechat_script: list[dict] = []
+        self.tencent_script: list[dict] = []   # SendStatusSet[0] fields, in turn (default: Ok)
+        self.aliyun_script: list[dict] = []    # body fields, in turn (default: OK)
         self.token_count = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -30,8 +34,31 @@ class FakeProviders:
     def wechat_sent(self) -> list[dict]:
         return [r["json"] for r in self.requests if r["path"] == "/cgi-bin/message/custom/send" and r["ok"]]
 
-    def _answer(self, method: str, path: str, query: dict, body: bytes) -> tuple[int, dict]:
-        record = {"method": method, "path": path, "query": query}
+    def tencent_sent(self) -> list[dict]:
+        return [r["json"] for r in self.requests if r.get("action") == "tencent:SendSms" and r["ok"]]
+
+    def aliyun_sent(self) -> list[dict]:
+        return [r["query"] for r in self.requests if r.get("action") == "aliyun:SendSms" and r["ok"]]
+
+    def _answer(self, method: str, path: str, query: dict, body: bytes, headers=None) -> tuple[int, dict]:
+        record = {"method": method, "path": path, "query": {k: v[0] for k, v in query.items()}}
+        headers = headers or {}
+        if headers.get("X-TC-Action") == "SendSms":
+            answer = {"SerialNo": f"2433:{uuid.uuid4().int % 10**12}", "PhoneNumber": "", "Fee": 1, "SessionContext": "",
+                      "Code": "Ok", "Message": "send success", "IsoCode": "CN"}
+            answer.update(self.tencent_script.pop(0) if self.tencent_script else {})
+            record.update(action="tencent:SendSms", json=json.loads(body.decode("utf-8")), ok=answer["Code"] == "Ok",
+                          authorization=headers.get("Authorization", ""))
+            self.requests.append(record)
+            return 200, {"Response": {"SendStatusSet": [answer], "RequestId": uuid.uuid4().hex}}
+        if headers.get("x-acs-action") == "SendSms":
+            answer = {"Code": "OK", "Message": "OK", "BizId": f"{uuid.uuid4().int % 10**18}^0"}
+            answer.update(self.aliyun_script.pop(0) if self.aliyun_script else {})
+            record.update(action="aliyun:SendSms", ok=answer["Code"] == "OK",
+                          authorization=headers.get("Authorization", ""))
+            self.requests.append(record)
+            return 200, {**answer, "RequestId": uuid.uuid4().hex}
+        record["query"] = query
         if path.endswith("/Messages.json"):
             status, payload = self.twilio_script.pop(0) if self.twilio_script else (201, {})
             if status == 201:
@@ -55,7 +82,7 @@ class FakeProviders:
             def _serve(self, method: str) -> None:
                 url = urlparse(self.path)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status, payload = fake._answer(method, url.path, parse_qs(url.query), body)
+                status, payload = fake._answer(method, url.path, parse_qs(url.query), body, self.headers)
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
