@@ -18,3 +18,14 @@ def next_case_number(prefix: str, day_code: str) -> str:
         .returning(CaseCounter.last)
     ).scalar_one()
     return f"{prefix}{day_code}{seq:04d}"
+
+
+def reserve_case_numbers(prefix: str, day_code: str, count: int) -> list[str]:
+    """``count`` consecutive numbers of one day in one statement (a ledger import numbers
+    thousands of historical cases; live cases of that day simply continue after them)."""
+    last = db.session.execute(
+        dialect_insert(CaseCounter, db.session).values(day=day_code, last=count)
+        .on_conflict_do_update(index_elements=["day"], set_={"last": CaseCounter.last + count})
+        .returning(CaseCounter.last)
+    ).scalar_one()
+    return [f"{prefix}{day_code}{seq:04d}" for seq in range(last - count + 1, last + 1)]
