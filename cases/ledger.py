@@ -185,7 +185,7 @@ class _Store:
     def _numbers(self, rows: list[LedgerRow]) -> list[str]:
         """Case numbers of each row's own day, reserved a day at a time."""
         days = [row.received.strftime("%y%m%d") for row in rows]
-        pools = {day: iter(reserve_case_numbers(self.prefix, day, count)) for day, count in Counter(days).items()}
+        pools = {day: iter(numbers) for day, numbers in reserve_case_numbers(self.prefix, Counter(days)).items()}
         return [next(pools[day]) for day in days]
 
     def _case(self, row: LedgerRow, number: str, now: datetime) -> dict[str, Any]:

@@ -62,8 +62,9 @@ def clean(value: Any) -> str:
 
 
 def _key(text: str) -> str:
-    """Comparable form of a header or a name: full width folded, no spaces, no bracket notes."""
-    text = unicodedata.normalize("NFKC", text)
+    """Comparable form of a header or a name: full width folded, lower case, no spaces, no
+    bracket notes."""
+    text = unicodedata.normalize("NFKC", text).lower()
     return _BRACKETS.sub("", _SPACE.sub("", text)).strip("*:：")
 
 
