@@ -306,3 +306,23 @@ def test_nul_and_control_characters_survive_both_databases(app, runner, tmp_path
     with app.app_context():
         case = db.session.execute(select(Case)).scalar_one()
         assert case.citizen_name == "李四" and "\x00" not in case.text
+
+
+def test_a_file_broken_part_way_keeps_the_rows_before(app, runner, tmp_path):
+    import zipfile
+
+    rows = [[i, "2023-06-01", f"人{i}", "", "来信", f"欠薪第{i}件", "劳动社保", "人社局", "", ""] for i in range(1, 3001)]
+    good = write_xlsx(tmp_path / "good.xlsx", HEADERS["a"], rows)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) * 2 // 3]   # the sheet's XML ends mid-way
+            dst.writestr(item, data)
+    result = run(runner, broken)
+    assert result.exit_code == 0, result.output
+    assert "stopped: unreadable after row" in result.output
+    with app.app_context():
+        stored = count(Case)
+    assert 1000 <= stored < 3000 and f"imported {stored} of {stored} rows" in result.output
