@@ -14,7 +14,8 @@ cases_cli = AppGroup("cases", help="Cases: import a historical ledger.")
 @cases_cli.command("import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only check: report what would be imported, store nothing.")
-@click.option("--show", default=50, show_default=True, help="Bad rows listed one by one (the rest are counted).")
+@click.option("--show", default=50, show_default=True, type=click.IntRange(min=0),
+              help="Bad rows listed one by one (the rest are counted by reason).")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every bad row (row, reason) to this csv file.")
 def cases_import(path: Path, dry_run: bool, show: int, errors_path: Path | None) -> None:
@@ -34,8 +35,11 @@ def cases_import(path: Path, dry_run: bool, show: int, errors_path: Path | None)
         raise click.ClickException(f"{path.name}: {exc}") from exc
     _print_report(report, show)
     if errors_path is not None:
-        with errors_path.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerows([("row", "reason"), *report.bad])
+        try:
+            with errors_path.open("w", encoding="utf-8-sig", newline="") as handle:
+                csv.writer(handle).writerows([("row", "reason"), *report.bad])
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {errors_path}: {exc.strerror}") from exc
 
 
 def _print_report(report, show: int) -> None:
@@ -52,3 +56,5 @@ def _print_report(report, show: int) -> None:
     verb = "would import" if report.dry_run else "imported"
     click.echo(f"{verb} {report.imported} of {report.rows} rows; {report.already} already imported; "
                f"{len(report.bad)} bad" + (" (dry run: nothing stored)" if report.dry_run else ""))
+    if report.imported and not report.dry_run:
+        click.echo("the classifier learns from them at the next `flask nlp train`")
