@@ -18,3 +18,17 @@ def next_case_number(prefix: str, day_code: str) -> str:
         .returning(CaseCounter.last)
     ).scalar_one()
     return f"{prefix}{day_code}{seq:04d}"
+
+
+
+def reserve_case_numbers(prefix: str, counts: dict[str, int]) -> dict[str, list[str]]:
+    """For each day code, that many consecutive numbers of the day, all in one statement (a
+    ledger import numbers thousands of historical cases over years; live cases of a day
+    simply continue after them)."""
+    if not counts:
+        return {}
+    stmt = dialect_insert(CaseCounter, db.session).values([{"day": d, "last": n} for d, n in counts.items()])
+    stmt = stmt.on_conflict_do_update(index_elements=["day"], set_={"last": CaseCounter.last + stmt.excluded.last})
+    rows = db.session.execute(stmt.returning(CaseCounter.day, CaseCounter.last)).all()
+    return {day: [f"{prefix}{day}{seq:04d}" for seq in range(last - counts[day] + 1, last + 1)]
+            for day, last in rows}

@@ -11,6 +11,7 @@ from flask import current_app
 
 from cases.clocks import due_after, local_day_code
 from cases.numbering import next_case_number
+from cases.triage import routes_itself
 from models.db import db
 from models import Case, CaseEvent, CaseState, Contact, Message, TrainingExample, utcnow
 
@@ -76,8 +77,7 @@ def apply_classification(case: Case, result: Any, threshold: float) -> None:
     case.keywords = list(result.keywords)[:12]
     case.model_version = result.model_version
     case.classified_at = utcnow()
-    lowest = min(case.issue_type_confidence, case.department_confidence)
-    case.needs_triage = lowest < threshold
+    case.needs_triage = not routes_itself(result, threshold)
     after = {name: getattr(case, name) for name in CLASSIFIED_FIELDS}
     after.update(model_version=case.model_version, needs_triage=case.needs_triage)
     record_event(case, "classified", "system", before=before, after=after)

@@ -99,3 +99,37 @@ def load_answers(config_dir: Path | str = CONFIG_DIR) -> tuple[tuple[str, str], 
     if not isinstance(rows, list) or not all(isinstance(r, dict) and r.get("title") and r.get("text") for r in rows):
         raise DataError("answers.yaml: a list of {title, text}")
     return tuple((str(r["title"]), str(r["text"])) for r in rows)
+
+
+@dataclass(frozen=True)
+class LedgerSpec:
+    """How a historical ledger is read (config/ledger.yaml): header variants per field, the
+    fields a ledger must have, 信访形式 words per channel, values meaning no township or urgent."""
+    columns: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    forms: dict[str, tuple[str, ...]]
+    no_township: frozenset[str]
+    urgent_values: frozenset[str]
+
+
+LEDGER_FIELDS = ("date", "name", "phone", "form", "title", "content", "category", "unit", "township",
+                 "result", "closed", "urgent")
+
+
+def load_ledger_spec(config_dir: Path | str = CONFIG_DIR) -> LedgerSpec:
+    raw = _read_yaml(Path(config_dir) / "ledger.yaml") or {}
+    columns = {name: tuple(str(v) for v in variants or ()) for name, variants in (raw.get("columns") or {}).items()}
+    unknown = set(columns) - set(LEDGER_FIELDS)
+    if unknown:
+        raise DataError(f"ledger.yaml: unknown fields {sorted(unknown)}")
+    seen: dict[str, str] = {}
+    for name, variants in columns.items():
+        for variant in variants:
+            if seen.setdefault(variant, name) != name:
+                raise DataError(f"ledger.yaml: header {variant!r} names two fields")
+    required = tuple(raw.get("required") or ())
+    if not required or any(not columns.get(name) for name in required):
+        raise DataError("ledger.yaml: every required field needs header names")
+    forms = {channel: tuple(str(w) for w in words or ()) for channel, words in (raw.get("forms") or {}).items()}
+    return LedgerSpec(columns, required, forms, frozenset(str(v) for v in raw.get("no_township") or ()),
+                      frozenset(str(v).upper() for v in raw.get("urgent_values") or ()))

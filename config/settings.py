@@ -144,6 +144,9 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "TIMEZONE": env.get("TIMEZONE", "Asia/Shanghai"),
         "LANGUAGE": env.get("LANGUAGE_DEFAULT", "zh"),
         "TRIAGE_THRESHOLD": _float(env, "TRIAGE_THRESHOLD", 0.6),
+        # weight of one imported ledger row in `nlp train` (a seed example weighs 1; 0 leaves
+        # the county's history out of training): docs/decisions.md
+        "LEDGER_TRAINING_WEIGHT": _float(env, "LEDGER_TRAINING_WEIGHT", 1.0),
         "ONDUTY_PHONES": _list(env, "ONDUTY_PHONES"),
         "FLOOD_LIMIT": _int(env, "FLOOD_LIMIT", 20),
         "FLOOD_WINDOW_MINUTES": _int(env, "FLOOD_WINDOW_MINUTES", 10),

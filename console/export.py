@@ -32,7 +32,7 @@ def ledger_rows(cases: Iterable[Case], phone) -> Iterator[list]:
                names.get(case.state, case.state), taxonomy.issue_type_name(case.issue_type),
                taxonomy.department_name(case.department, case.township), taxonomy.township_name(case.township),
                case.village or "", "是" if case.urgent else "", case.citizen_name or "",
-               phone(case.contact.address if case.contact else None), case.assignee or "",
+               phone(case.contact.address if case.contact else case.citizen_phone), case.assignee or "",
                localtime(case.due_at), RATING_NAMES.get(case.rating, ""), case.text]
         yield [guard(value) for value in row]
 

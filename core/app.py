@@ -7,7 +7,7 @@ from flask import Flask
 
 from flask_migrate import Migrate
 
-from config import load_answers, load_settings, load_sms_catalogue, load_taxonomy, load_templates
+from config import load_answers, load_ledger_spec, load_settings, load_sms_catalogue, load_taxonomy, load_templates
 from console.extensions import csrf, login_manager
 from core.logging import configure_logging
 from handlers import QueuedJobs, init_queue
@@ -41,6 +41,7 @@ def register_data(app: Flask) -> None:
         for table in app.extensions["templates"].values():
             catalogue.check(table, app.config["SMS_PROVIDER"])
     app.extensions["answers"] = load_answers(app.config["CONFIG_DIR"])
+    app.extensions["ledger_spec"] = load_ledger_spec(app.config["CONFIG_DIR"])
 
 
 def register_extensions(app: Flask) -> None:

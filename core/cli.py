@@ -20,9 +20,10 @@ messages_cli = AppGroup("messages", help="Stored messages.")
 
 def register(app: Flask) -> None:
     from api.keys import open311_cli
+    from core.cli_cases import cases_cli
     from gateway.commands import outbound_cli
 
-    for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli):
+    for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli, cases_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker)
 
@@ -72,23 +73,36 @@ def nlp_evaluate(path: str, as_json: bool, report: bool) -> None:
 @nlp_cli.command("train")
 @click.option("--if-stale", is_flag=True, help="Only when there is no model or the seed corpus changed since.")
 def nlp_train(if_stale: bool) -> None:
-    """Retrain from the seed corpus plus every staff correction; writes a new model version."""
+    """Retrain from the seed corpus plus every staff correction and imported ledger row
+    (each ledger row weighs LEDGER_TRAINING_WEIGHT); writes a new model version."""
     from cases.classifier import reset_classifier
-    from models import TrainingExample
+    from cases.learning import training_records
     from nlp.training import is_stale, load_seed, train
 
     if if_stale and not is_stale(current_app.config["MODEL_DIR"]):
         click.echo("model is current")
         return
-    corrections = [
-        {"text": ex.text, "issue_type": ex.issue_type, "department": ex.department,
-         "township": ex.township, "urgent": ex.urgent}
-        for ex in db.session.execute(select(TrainingExample)).scalars()
-    ]
-    version = train(load_seed() + corrections, current_app.config["MODEL_DIR"], current_app.config["CONFIG_DIR"])
+    records = training_records(current_app.config["LEDGER_TRAINING_WEIGHT"], current_app.config["CONFIG_DIR"])
+    ledger = sum("weight" in r for r in records)
+    version = train(load_seed() + records, current_app.config["MODEL_DIR"], current_app.config["CONFIG_DIR"])
     reset_classifier()
-    click.echo(f"trained on {len(corrections)} corrections plus the seed corpus")
+    click.echo(f"trained on {len(records) - ledger} corrections and {ledger} ledger rows plus the seed corpus")
     click.echo(version)
+
+
+@nlp_cli.command("classify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def nlp_classify(path: str) -> None:
+    """One JSON line per line of PATH (JSONL with "text" and optionally "id"): labels,
+    confidences and auto_routed (true when the case would skip triage). A line that is not
+    a JSON object with a text gives a line with its number and the error."""
+    from cases.batch import classify_lines
+    from cases.classifier import get_classifier
+
+    with open(path, "rb") as handle:
+        for output in classify_lines(handle, get_classifier(), current_app.config["TRIAGE_THRESHOLD"],
+                                     current_app.config["MAX_BODY_CHARS"]):
+            click.echo(json.dumps(output, ensure_ascii=False))
 
 
 @users_cli.command("create")

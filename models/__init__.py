@@ -3,9 +3,9 @@ from models.base import utcnow
 from models.contact import Contact
 from models.message import Message, Direction, MessageState
 from models.case import Case, CaseEvent, CaseCounter, CaseState
-from models.user import User, TrainingExample
+from models.user import User, TrainingExample, TrainingSource
 from models.channel import ApiKey, ChannelToken, ServiceRequest
 
 __all__ = ["utcnow", "Contact", "Message", "Direction", "MessageState", "Case", "CaseEvent",
-           "CaseCounter", "CaseState", "User", "TrainingExample", "ApiKey", "ChannelToken",
+           "CaseCounter", "CaseState", "User", "TrainingExample", "TrainingSource", "ApiKey", "ChannelToken",
            "ServiceRequest"]

@@ -35,6 +35,7 @@ class Case(db.Model):
         Index("ix_cases_issue_type", "issue_type"),
         Index("ix_cases_contact_id", "contact_id"),
         Index("ix_cases_received_at", "received_at"),
+        Index("ix_cases_import_digest", "import_digest", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +46,11 @@ class Case(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")     # the petition, all parts joined
     citizen_name: Mapped[str | None] = mapped_column(String(64))
     village: Mapped[str | None] = mapped_column(String(64))
+    # A case imported from a historical ledger has no contact (so nothing can ever be sent
+    # about it); the petitioner's phone is kept here, as personal data, and the digest of its
+    # ledger row makes a second import of the same file add nothing.
+    citizen_phone: Mapped[str | None] = mapped_column(String(32))
+    import_digest: Mapped[str | None] = mapped_column(String(64))
     # classification (None until the classifier ran)
     issue_type: Mapped[str | None] = mapped_column(String(24))
     department: Mapped[str | None] = mapped_column(String(32))

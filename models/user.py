@@ -34,8 +34,14 @@ class User(db.Model):
         return check_password_hash(self.password_hash, password)
 
 
+class TrainingSource:
+    CORRECTION = "correction"   # a staff correction of the machine's labels
+    LEDGER = "ledger"           # a row of the county's historical ledger (flask cases import)
+
+
 class TrainingExample(db.Model):
-    """A staff correction, kept as a labelled example that `nlp train` learns from."""
+    """A labelled example that `nlp train` learns from: a staff correction or a ledger row.
+    ``urgent`` is None when the source did not say (a ledger without an urgent column)."""
     __tablename__ = "training_examples"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,7 +49,8 @@ class TrainingExample(db.Model):
     issue_type: Mapped[str] = mapped_column(String(24))
     department: Mapped[str] = mapped_column(String(32))
     township: Mapped[str | None] = mapped_column(String(24))
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(16), default=TrainingSource.CORRECTION)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
