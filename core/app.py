@@ -10,6 +10,8 @@ from flask_migrate import Migrate
 from config import load_answers, load_settings, load_taxonomy, load_templates
 from console.extensions import csrf, login_manager
 from core.logging import configure_logging
+from core.security import register_security
+from gateway.limits import init_limiter
 from handlers import QueuedJobs, init_queue
 from models.db import db
 
@@ -24,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     configure_logging()
+    register_security(app)
     register_data(app)
     register_extensions(app)
     register_blueprints(app)
@@ -52,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     csrf.init_app(app)
     login_manager.init_app(app)
+    init_limiter(app)
 
 
 def register_blueprints(app: Flask) -> None:
