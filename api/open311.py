@@ -13,12 +13,13 @@ from flask import Blueprint, current_app, request
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from api.keys import find_key
+from api.keys import find_key, key_hash
 from api.open311_format import errors, respond, w3c
 from cases.replies import Replies
 from models.db import db
 from gateway.base import InboundEvent
 from gateway.inbound import receive
+from gateway.limits import MESSAGE as LIMIT_MESSAGE, client_address, limiter
 from models import ApiKey, Case, CaseState, Message, ServiceRequest, utcnow
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
@@ -75,7 +76,14 @@ def service_definition(code: str, fmt: str):
     return respond({"service_code": code, "attributes": []}, fmt, "service_definition")
 
 
+def _key_of_request() -> str:
+    """Open311 POSTs are counted per API key (hashed; an absent key per address)."""
+    key = request.form.get("api_key") or ""
+    return f"o311:{key_hash(key)}" if key else f"o311-addr:{client_address()}"
+
+
 @bp.post(f"/requests.{FMT}")
+@limiter.limit(lambda: current_app.config["OPEN311_POST_RATE"], key_func=_key_of_request, error_message=LIMIT_MESSAGE)
 def create_request(fmt: str):
     form = request.form
     key = find_key(form.get("api_key")) or _raise(403, "api_key was not provided or is invalid")

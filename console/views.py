@@ -63,12 +63,14 @@ def case_page(case_id: int):
 
 
 ERRORS = {403: ("无权访问", "您的账号无权查看或办理此项。"), 404: ("未找到", "该页面或信访件不存在，或不在您的办理范围内。"),
-          400: ("请求无效", "页面已过期或表单无效，请返回刷新后重试。")}
+          400: ("请求无效", "页面已过期或表单无效，请返回刷新后重试。"),
+          429: ("请求过于频繁", "请求过于频繁，请稍后再试。")}
 
 
 @bp.errorhandler(400)
 @bp.errorhandler(403)
 @bp.errorhandler(404)
+@bp.errorhandler(429)
 def _error(exc):
     title, message = ERRORS.get(exc.code, (exc.name, ""))
     return render_template("console/error.html", code=exc.code, title=title, message=message), exc.code
