@@ -11,7 +11,7 @@ import re
 import secrets
 import uuid
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from sqlalchemy import select
 
 from cases.replies import Replies
@@ -20,7 +20,6 @@ from gateway.base import InboundEvent
 from gateway.inbound import receive
 from gateway.limits import MESSAGE as LIMIT_MESSAGE, limiter
 from models import Case, Contact, Message, MessageState
-from nlp.intent import Kind
 
 bp = Blueprint("webchat", __name__, template_folder="templates", static_folder="static",
                static_url_path="/chat/static")
@@ -44,13 +43,15 @@ def page():
     return render_template("webchat.html")
 
 
-def _opened_case(response: Response) -> bool:
-    return bool(g.get("chat_opened_case"))
+def _known_identity() -> bool:
+    return _contact() is not None
 
 
-# Cookieless posts are new identities: without this, 60 posts open 60 cases in seconds.
+# A post without a known identity (no cookie, or a made-up one) is a new citizen and can open
+# a new case: without this limit, 60 cookieless posts open 60 cases in seconds. A known
+# identity's further petitions are bounded by DAILY_CASE_LIMIT like a phone's.
 @bp.post("/api/chat/messages")
-@limiter.limit(lambda: f"{current_app.config['WEBCHAT_CASES_PER_HOUR']} per hour", deduct_when=_opened_case,
+@limiter.limit(lambda: f"{current_app.config['WEBCHAT_CASES_PER_HOUR']} per hour", exempt_when=_known_identity,
                error_message=LIMIT_MESSAGE)
 @limiter.limit("30 per minute", error_message=LIMIT_MESSAGE)
 def send():
@@ -67,7 +68,6 @@ def send():
     event = InboundEvent(channel="web", provider_id=f"{_address(secret)[4:18]}-{client_id}",
                          address=_address(secret), body=text)
     replies = receive(event, request.get_data(as_text=True)[:20000])
-    g.chat_opened_case = _intent(event) == Kind.PETITION
     return _with_cookie(jsonify(replies=replies, client_id=client_id), secret if fresh else None)
 
 
@@ -98,11 +98,6 @@ def cases():
         "unit": taxonomy.department_name(c.department, c.township) if c.accepted_at else None,
         "due_at": c.due_at.isoformat(timespec="seconds") + "Z" if c.due_at else None,
     } for c in rows])
-
-
-def _intent(event: InboundEvent) -> str | None:
-    return db.session.execute(select(Message.intent).where(
-        Message.channel == event.channel, Message.provider_id == event.provider_id)).scalar_one_or_none()
 
 
 def _items(message: Message) -> list[dict]:

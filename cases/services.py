@@ -103,6 +103,31 @@ def apply_classification(case: Case, result: Any, threshold: float) -> None:
     record_event(case, "classified", "system", before=before, after=after)
 
 
+def mark_conflict(case: Case, unit: str, level: str, route_to: str, evidence: str) -> None:
+    """回避: the petition accuses (level "certain") or names (level "possible") staff of
+    `unit`. That unit never sees the case (console.access.scope); a certain conflict goes to
+    `route_to` (纪委监委); both wait for an intake officer. A mark is never lowered by the
+    machine: only an officer clears it (clear_conflict)."""
+    if case.conflict_level == "certain" and level == "possible":
+        level, unit = "certain", case.conflict_unit or unit
+    before = {"conflict_unit": case.conflict_unit, "department": case.department, "needs_triage": case.needs_triage}
+    case.conflict_unit, case.conflict_level = unit, level
+    if level == "certain":
+        case.department = route_to
+    case.needs_triage = True
+    after = {"conflict_unit": unit, "department": case.department, "needs_triage": True}
+    if after != before:
+        record_event(case, "conflict", "system", before=before, after=after, note=evidence[:200])
+
+
+def clear_conflict(case: Case, actor: str, user_id: int | None = None) -> None:
+    """An officer finds the petition is not about the unit's own staff: the mark goes."""
+    if case.conflict_unit:
+        record_event(case, "conflict", actor, before={"conflict_unit": case.conflict_unit},
+                     after={"conflict_unit": None}, user_id=user_id)
+        case.conflict_unit = case.conflict_level = None
+
+
 def transition(case: Case, new_state: str, actor: str, *, note: str | None = None, reason: str | None = None,
                answer: str | None = None, route: str | None = None, user_id: int | None = None,
                now: datetime | None = None) -> list[Message]:

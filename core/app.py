@@ -14,6 +14,7 @@ from core.security import register_security
 from gateway.limits import init_limiter
 from handlers import QueuedJobs, init_queue
 from models.db import db
+from nlp.conflict import load_detector
 
 ROOT = Path(__file__).resolve().parent.parent
 migrate = Migrate()
@@ -40,6 +41,7 @@ def register_data(app: Flask) -> None:
     app.extensions["taxonomy"] = load_taxonomy(app.config["CONFIG_DIR"])
     app.extensions["templates"] = load_templates(app.config["CONFIG_DIR"])
     app.extensions["answers"] = load_answers(app.config["CONFIG_DIR"])
+    app.extensions["conflict_detector"] = load_detector(Path(app.config["CONFIG_DIR"]) / "conflict.yaml")
 
 
 def register_extensions(app: Flask) -> None:

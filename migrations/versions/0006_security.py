@@ -34,6 +34,7 @@ def upgrade():
         batch_op.add_column(sa.Column("session_version", sa.Integer(), nullable=False, server_default="0"))
     with op.batch_alter_table("cases") as batch_op:
         batch_op.add_column(sa.Column("conflict_unit", sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column("conflict_level", sa.String(length=16), nullable=True))
     with op.batch_alter_table("messages") as batch_op:
         batch_op.create_index("ix_messages_kind_created", ["kind", "created_at"], unique=False)
 
@@ -42,6 +43,7 @@ def downgrade():
     with op.batch_alter_table("messages") as batch_op:
         batch_op.drop_index("ix_messages_kind_created")
     with op.batch_alter_table("cases") as batch_op:
+        batch_op.drop_column("conflict_level")
         batch_op.drop_column("conflict_unit")
     with op.batch_alter_table("users") as batch_op:
         batch_op.drop_column("session_version")
