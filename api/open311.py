@@ -10,15 +10,16 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, request
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 from werkzeug.exceptions import HTTPException
 
-from api.keys import find_key
+from api.keys import find_key, key_hash
 from api.open311_format import errors, respond, w3c
 from cases.replies import Replies
 from models.db import db
 from gateway.base import InboundEvent
 from gateway.inbound import receive
+from gateway.limits import MESSAGE as LIMIT_MESSAGE, client_address, limiter
 from models import ApiKey, Case, CaseState, Message, ServiceRequest, utcnow
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
@@ -40,6 +41,7 @@ def open311_error(exc: Open311Error):
     return errors(exc.code, exc.description, _fmt())
 
 
+@bp.errorhandler(429)  # by code: else the app's own 429 handler (plain JSON) would win
 @bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException):
     return errors(exc.code or 400, exc.description or exc.name, _fmt())
@@ -75,7 +77,14 @@ def service_definition(code: str, fmt: str):
     return respond({"service_code": code, "attributes": []}, fmt, "service_definition")
 
 
+def _key_of_request() -> str:
+    """Open311 POSTs are counted per API key (hashed; an absent key per address)."""
+    key = request.form.get("api_key") or ""
+    return f"o311:{key_hash(key)}" if key else f"o311-addr:{client_address()}"
+
+
 @bp.post(f"/requests.{FMT}")
+@limiter.limit(lambda: current_app.config["OPEN311_POST_RATE"], key_func=_key_of_request, error_message=LIMIT_MESSAGE)
 def create_request(fmt: str):
     form = request.form
     key = find_key(form.get("api_key")) or _raise(403, "api_key was not provided or is invalid")
@@ -96,20 +105,29 @@ def list_requests(fmt: str):
     else:
         query = _filtered(query, request.args)
     key = find_key(request.args.get("api_key"))
-    rows = db.session.execute(query).scalars().all()
+    rows = db.session.execute(query.where(_visible(key))).scalars().all()
     return respond([_view(row, key) for row in rows], fmt, "service_requests", "request")
 
 
 @bp.get(f"/requests/<rid>.{FMT}")
 def get_request(rid: str, fmt: str):
     _jurisdiction(request.args)
-    row = db.session.execute(select(ServiceRequest).join(Case).where(Case.number == rid[:32])).scalar_one_or_none()
+    key = find_key(request.args.get("api_key"))
+    row = db.session.execute(select(ServiceRequest).join(Case).where(Case.number == rid[:32], _visible(key))
+                             ).scalar_one_or_none()
     if row is None:
         raise Open311Error(404, f"service_request_id {rid[:40]} not found")
-    return respond([_view(row, find_key(request.args.get("api_key")))], fmt, "service_requests", "request")
+    return respond([_view(row, key)], fmt, "service_requests", "request")
 
 
 # --- helpers ---------------------------------------------------------------------------
+
+def _visible(key: ApiKey | None):
+    """回避: a petition about a unit's own staff is listed only to the client that filed it
+    (a unit's own portal may be an Open311 client)."""
+    own = ServiceRequest.api_key_id == key.id if key is not None else false()
+    return or_(Case.conflict_unit.is_(None), own)
+
 
 def _raise(code: int, description: str):
     raise Open311Error(code, description)

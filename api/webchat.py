@@ -18,6 +18,7 @@ from cases.replies import Replies
 from models.db import db
 from gateway.base import InboundEvent
 from gateway.inbound import receive
+from gateway.limits import MESSAGE as LIMIT_MESSAGE, limiter
 from models import Case, Contact, Message, MessageState
 
 bp = Blueprint("webchat", __name__, template_folder="templates", static_folder="static",
@@ -42,7 +43,17 @@ def page():
     return render_template("webchat.html")
 
 
+def _known_identity() -> bool:
+    return _contact() is not None
+
+
+# A post without a known identity (no cookie, or a made-up one) is a new citizen and can open
+# a new case: without this limit, 60 cookieless posts open 60 cases in seconds. A known
+# identity's further petitions are bounded by DAILY_CASE_LIMIT like a phone's.
 @bp.post("/api/chat/messages")
+@limiter.limit(lambda: f"{current_app.config['WEBCHAT_CASES_PER_HOUR']} per hour", exempt_when=_known_identity,
+               error_message=LIMIT_MESSAGE)
+@limiter.limit("30 per minute", error_message=LIMIT_MESSAGE)
 def send():
     payload = request.get_json(silent=True) if request.is_json else abort(415, "send application/json")
     text = payload.get("text") if isinstance(payload, dict) else None

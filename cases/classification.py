@@ -20,6 +20,7 @@ def classify(case: Case, tell_citizen: bool = False) -> list[Message]:
     was_urgent = bool(case.urgent and case.classified_at)
     result = get_classifier().classify(case.text[: current_app.config["MAX_BODY_CHARS"]])
     services.apply_classification(case, result, current_app.config["TRIAGE_THRESHOLD"])
+    _check_conflict(case)
     if not case.urgent or was_urgent:
         return []
     outbound = page_on_duty(case)
@@ -29,6 +30,20 @@ def classify(case: Case, tell_citizen: bool = False) -> list[Message]:
                                       replies.render("safety", number=case.number), "safety",
                                       contact=case.contact, case=case))
     return outbound
+
+
+def _check_conflict(case: Case) -> None:
+    """回避: a petition about a unit's own staff never reaches that unit. When the text does
+    not name the unit, the unit it would have gone to (the classifier's) is the one kept out."""
+    detector = current_app.extensions["conflict_detector"]
+    found = detector.detect(case.text[: current_app.config["CASE_TEXT_LIMIT"]])
+    if found is not None:
+        level = "certain" if found.certain else "possible"
+        unit = found.unit or case.conflict_unit or case.department
+        if unit and unit != detector.route_to:
+            services.mark_conflict(case, unit, level, detector.route_to, found.clause)
+    elif case.conflict_level == "certain":
+        case.department = detector.route_to  # a re-classification never sends it back to the unit
 
 
 def _corrected_by_staff(case_id: int) -> bool:

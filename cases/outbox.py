@@ -3,11 +3,14 @@ the caller's transaction. After the commit, ``dispatch`` hands the queued rows t
 job (gateway's senders read them); the domain never calls a provider itself."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from flask import current_app
+from sqlalchemy import distinct, func, select
 
 from cases.jobs import jobs
 from cases.replies import Rendered, Replies, segments
-from models import Case, Contact, Message, MessageState
+from models import Case, Contact, Message, MessageState, utcnow
 from models.db import db
 
 
@@ -37,13 +40,44 @@ def as_sent(channel: str, text: str) -> str:
 
 
 def page_on_duty(case: Case) -> list[Message]:
-    """Urgent case: one SMS to each on-duty officer's phone, at once."""
+    """Urgent case: one SMS to each on-duty officer's phone, at once. A sender already
+    paged for within the hour is not paged for again (the case tops the urgent queue), and
+    past PAGE_HOURLY_LIMIT paged cases in an hour one summary page replaces the rest: a
+    flood of urgent posts must not bury the duty phone."""
     replies = Replies(current_app.extensions["templates"])
+    since = utcnow() - timedelta(hours=1)
+    if _paged_sender(case, since):
+        return []
+    paged = _paged_cases(since)
+    if paged >= current_app.config["PAGE_HOURLY_LIMIT"]:
+        if _recent(since, "page_summary"):
+            return []
+        body = replies.render("page_summary", count=paged + 1)
+        return [queue_message(phone, "sms", body, "page_summary") for phone in current_app.config["ONDUTY_PHONES"]]
     taxonomy = current_app.extensions["taxonomy"]
     body = replies.render("page", number=case.number, township=taxonomy.township_name(case.township),
                           issue=taxonomy.issue_type_name(case.issue_type))
     return [queue_message(phone, "sms", body, "page", case=case)
             for phone in current_app.config["ONDUTY_PHONES"]]
+
+
+def _paged_sender(case: Case, since: datetime) -> bool:
+    if case.contact_id is None:
+        return False
+    stmt = (select(Message.id).join(Case, Case.id == Message.case_id)
+            .where(Message.kind == "page", Message.created_at >= since, Case.contact_id == case.contact_id,
+                   Case.id != case.id).limit(1))
+    return db.session.execute(stmt).first() is not None
+
+
+def _paged_cases(since: datetime) -> int:
+    stmt = select(func.count(distinct(Message.case_id))).where(Message.kind == "page", Message.created_at >= since)
+    return db.session.execute(stmt).scalar_one()
+
+
+def _recent(since: datetime, kind: str) -> bool:
+    stmt = select(Message.id).where(Message.kind == kind, Message.created_at >= since).limit(1)
+    return db.session.execute(stmt).first() is not None
 
 
 def dispatch(messages: list[Message]) -> None:

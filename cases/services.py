@@ -4,10 +4,11 @@ Callers (views, jobs, the conversation) commit once at the end; nothing here com
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import func, select
 
 from cases.clocks import due_after, local_day_code
 from cases.numbering import next_case_number
@@ -58,11 +59,30 @@ def open_case(contact: Contact, message: Message, now: datetime | None = None) -
     return case
 
 
-def append_message(case: Case, message: Message) -> None:
-    """A later part of the same story, or a supplement (补充): joins the case's text."""
-    case.text = f"{case.text}\n{message.body}" if case.text else message.body
+def append_message(case: Case, message: Message) -> bool:
+    """A later part of the same story, or a supplement (补充): joins the case's text.
+    Past CASE_TEXT_LIMIT characters the message stays linked to the case (staff see it in
+    the thread) but is not appended: returns False, and the caller tells the citizen."""
     message.case_id = case.id
+    joined = f"{case.text}\n{message.body}" if case.text else message.body
+    if len(joined) > current_app.config["CASE_TEXT_LIMIT"]:
+        record_event(case, "supplement", "citizen", after={"message_id": message.id, "appended": False})
+        return False
+    case.text = joined
     record_event(case, "supplement", "citizen", after={"message_id": message.id})
+    return True
+
+
+def latest_open_case_past_cap(contact: Contact, cap: int, now: datetime | None = None) -> Case | None:
+    """When the contact opened `cap` cases or more in the last 24 hours: its latest open
+    case (new petitions join it instead of opening more), else None."""
+    since = (now or utcnow()) - timedelta(days=1)
+    opened = db.session.execute(select(func.count()).select_from(Case).where(
+        Case.contact_id == contact.id, Case.received_at >= since)).scalar_one()
+    if opened < cap:
+        return None
+    return db.session.execute(select(Case).where(Case.contact_id == contact.id, Case.state.in_(CaseState.OPEN))
+                              .order_by(Case.id.desc()).limit(1)).scalar_one_or_none()
 
 
 def apply_classification(case: Case, result: Any, threshold: float) -> None:
@@ -81,6 +101,31 @@ def apply_classification(case: Case, result: Any, threshold: float) -> None:
     after = {name: getattr(case, name) for name in CLASSIFIED_FIELDS}
     after.update(model_version=case.model_version, needs_triage=case.needs_triage)
     record_event(case, "classified", "system", before=before, after=after)
+
+
+def mark_conflict(case: Case, unit: str, level: str, route_to: str, evidence: str) -> None:
+    """回避: the petition accuses (level "certain") or names (level "possible") staff of
+    `unit`. That unit never sees the case (console.access.scope); a certain conflict goes to
+    `route_to` (纪委监委); both wait for an intake officer. A mark is never lowered by the
+    machine: only an officer clears it (clear_conflict)."""
+    if case.conflict_level == "certain" and level == "possible":
+        level, unit = "certain", case.conflict_unit or unit
+    before = {"conflict_unit": case.conflict_unit, "department": case.department, "needs_triage": case.needs_triage}
+    case.conflict_unit, case.conflict_level = unit, level
+    if level == "certain":
+        case.department = route_to
+    case.needs_triage = True
+    after = {"conflict_unit": unit, "department": case.department, "needs_triage": True}
+    if after != before:
+        record_event(case, "conflict", "system", before=before, after=after, note=evidence[:200])
+
+
+def clear_conflict(case: Case, actor: str, user_id: int | None = None) -> None:
+    """An officer finds the petition is not about the unit's own staff: the mark goes."""
+    if case.conflict_unit:
+        record_event(case, "conflict", actor, before={"conflict_unit": case.conflict_unit},
+                     after={"conflict_unit": None}, user_id=user_id)
+        case.conflict_unit = case.conflict_level = None
 
 
 def transition(case: Case, new_state: str, actor: str, *, note: str | None = None, reason: str | None = None,
@@ -199,12 +244,13 @@ def add_note(case: Case, text: str, actor: str, user_id: int | None = None) -> N
 
 
 def merge(case: Case, into: Case, actor: str, user_id: int | None = None) -> None:
-    """A duplicate joins another case: its text is appended there, and it ends as merged."""
+    """A duplicate joins another case by a link (merged_into_id), and it ends as merged. Its
+    text is not copied: the target may belong to another unit (or be read through Open311
+    by another client), and each citizen's words stay on their own case (issue 11)."""
     if case.id == into.id or into.state not in CaseState.OPEN:
         raise TransitionError("merge into another open case")
     transition(case, CaseState.MERGED, actor, note=f"并入 {into.number}", user_id=user_id)
     case.merged_into_id = into.id
-    into.text = f"{into.text}\n[{case.number}] {case.text}"
     record_event(into, "merged", actor, after={"merged": case.number}, user_id=user_id)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Mapping
 
@@ -154,4 +155,44 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "MAX_BODY_CHARS": _int(env, "MAX_BODY_CHARS", 5000),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 256 * 1024),
         **_sms(env),
+        **_security(env),
     }
+
+
+def _security(env: Mapping[str, str]) -> dict:
+    """Sessions, limits and caps (docs/security.md says what each promises)."""
+    production = env.get("APP_ENV", "development") == "production"
+    return {
+        # Flask's own keys: set outright (Flask's defaults exist, so setdefault would do nothing).
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int(env, "SESSION_HOURS", 8)),
+        "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
+        "TRUSTED_PROXY_COUNT": _int(env, "TRUSTED_PROXY_COUNT", 0),
+        "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
+        "CASE_TEXT_LIMIT": _int(env, "CASE_TEXT_LIMIT", 20_000),
+        "DAILY_CASE_LIMIT": _int(env, "DAILY_CASE_LIMIT", 10),
+        "PAGE_HOURLY_LIMIT": _int(env, "PAGE_HOURLY_LIMIT", 10),
+        "WEBCHAT_CASES_PER_HOUR": _int(env, "WEBCHAT_CASES_PER_HOUR", 5),
+        "LOGIN_RATE": env.get("LOGIN_RATE", "20 per minute;200 per hour"),
+        "OPEN311_POST_RATE": env.get("OPEN311_POST_RATE", "60 per hour"),
+        "SIMULATOR_PREFIX": env.get("SIMULATOR_PREFIX", "+86100"),
+        "WECHAT_MAX_SKEW_SECONDS": _int(env, "WECHAT_MAX_SKEW_SECONDS", 300),
+    }
+
+
+def check_production(config: Mapping) -> None:
+    """Fail closed: in production a webhook whose signature cannot be checked would accept
+    anyone's post as a citizen's, so the app refuses to start without its secret."""
+    if config.get("APP_ENV") != "production":
+        return
+    provider = config.get("SMS_PROVIDER", "twilio")
+    if provider == "twilio" and not config.get("TWILIO_AUTH_TOKEN"):
+        raise ConfigError("TWILIO_AUTH_TOKEN must be set when APP_ENV=production: "
+                          "without it Twilio's signature cannot be checked")
+    if provider != "twilio" and not config.get("SMS_CALLBACK_SECRET"):
+        raise ConfigError(f"SMS_CALLBACK_SECRET must be set when SMS_PROVIDER={provider} in production")
+    wechat = any(config.get(k) for k in ("WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_AES_KEY"))
+    if wechat and not config.get("WECHAT_TOKEN"):
+        raise ConfigError("WECHAT_TOKEN must be set when APP_ENV=production and WeChat is enabled")

@@ -2,13 +2,16 @@
 scope is applied to every case query (lists, counts, the case page, exports, charts)."""
 from __future__ import annotations
 
+import re
+
 from flask import abort
-from sqlalchemy import ColumnElement, and_, false, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from models.db import db
 from models import Case, CaseState
 from models.contact import mask_address
 
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ACT = ("admin", "officer", "handler")       # leaders read only
 TRIAGE = ("admin", "officer")               # classify, accept or refuse, assign, merge, close
 FULL_PHONE = ("admin", "officer")
@@ -16,14 +19,16 @@ HANDLER_MOVES = (CaseState.IN_PROGRESS, CaseState.EXTENDED, CaseState.ANSWERED)
 
 
 def scope(user) -> ColumnElement[bool]:
-    """The cases this user may see, as a WHERE clause."""
+    """The cases this user may see, as a WHERE clause. A unit never sees a petition about
+    its own staff (回避: Case.conflict_unit), whoever it is assigned to."""
     if user.role != "handler":
         return true()
     if not user.department:
         return false()
+    not_about_us = or_(Case.conflict_unit.is_(None), Case.conflict_unit != user.department)
     if user.township:
-        return and_(Case.department == user.department, Case.township == user.township)
-    return Case.department == user.department
+        return and_(Case.department == user.department, Case.township == user.township, not_about_us)
+    return and_(Case.department == user.department, not_about_us)
 
 
 def case_or_404(case_id: int, user) -> Case:
@@ -48,6 +53,32 @@ def can(user, action: str, state: str | None = None) -> bool:
     if action == "audit":
         return role == "admin"
     return False
+
+
+def masks_petitioner(user, case: Case) -> bool:
+    """Leaders read discipline cases (纪委监委, or about a unit's own staff) without the
+    petitioner's name and number: the accused may sit at a leaders' table (保密)."""
+    return user.role == "leader" and bool(case.conflict_unit or case.department == "discipline")
+
+
+def citizen_name(user, case: Case) -> str:
+    name = case.citizen_name or ""
+    return _masked_name(name) if name and masks_petitioner(user, case) else name
+
+
+def case_text(user, case: Case) -> str:
+    """The petition as this user may read it: for a masked petitioner, the name and any
+    phone number in the text are masked too."""
+    text = case.text or ""
+    if not masks_petitioner(user, case):
+        return text
+    if case.citizen_name:
+        text = text.replace(case.citizen_name, _masked_name(case.citizen_name))
+    return _PHONE_IN_TEXT.sub(lambda m: mask_address(m.group()), text)
+
+
+def _masked_name(name: str) -> str:
+    return name[0] + "*" * (len(name) - 1)
 
 
 def phone(user, address: str | None) -> str:

@@ -139,6 +139,16 @@ def note(case_id: int):
     return _done(case, "备注已保存。")
 
 
+@bp.post("/cases/<int:case_id>/conflict/clear")
+def clear_conflict(case_id: int):
+    """An officer finds the petition is not about the unit's own staff (回避 mark cleared)."""
+    case = _load(case_id, "correct")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.clear_conflict(case, current_user.actor, user_id=current_user.id)
+    return _done(case, "已解除“涉及本单位人员”标记。")
+
+
 @bp.post("/cases/<int:case_id>/merge")
 def merge(case_id: int):
     case = _load(case_id, "merge")

@@ -1,25 +1,26 @@
-"""Sign-in with lock-out after repeated failures, roles, and the sign-in log."""
+"""Sign-in with lock-out of the failing address after repeated failures, roles, and the sign-in log."""
 from __future__ import annotations
 
 import functools
 import hashlib
-from datetime import timedelta
+import time
 from typing import Callable
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import UserMixin, current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from console import throttle
 from console.blueprint import bp
 from console.forms import LoginForm
 from console.models import AuditLog
 from models.db import db
 from console.extensions import login_manager
+from gateway.limits import MESSAGE as LIMIT_MESSAGE, client_address, limiter
 from models import User, utcnow
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
+LOCKED = "登录失败次数过多，从此处登录已锁定，请 15 分钟后再试。"
 ROLE_NAMES = {"admin": "管理员", "officer": "登记分办", "handler": "承办单位", "leader": "领导"}
 _DUMMY_HASH = generate_password_hash("not-a-password")  # unknown users cost the same time
 
@@ -46,8 +47,10 @@ class StaffUser(UserMixin):
 
 
 def _fingerprint(user: User) -> str:
-    """Changes with the password, so a new password ends every old session."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    """Changes with the password and at every sign-out, so a new password or a sign-out
+    ends every session issued before."""
+    material = f"{user.password_hash}|{user.session_version or 0}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
 @login_manager.user_loader
@@ -76,6 +79,7 @@ def audit(kind: str, username: str, user_id: int | None = None, **detail) -> Non
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE"], methods=["POST"], error_message=LIMIT_MESSAGE)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -89,36 +93,32 @@ def login():
 
 
 def _attempt(user: User | None, username: str, password: str) -> str | None:
-    """Signs the user in, or returns why not. Failures count towards the lock-out."""
-    now = utcnow()
-    if user is not None and user.locked_until and user.locked_until > now:
-        audit("login_locked", username, user.id)
-        minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-        return f"连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试。"
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    """Signs the user in, or returns why not. Unknown, locked and wrong cost one password
+    check each (no timing tells them apart); failures lock this address, not the account."""
+    address = client_address()
+    locked = throttle.locked(username, address)
+    valid = check_password_hash(user.password_hash if user and not locked else _DUMMY_HASH, password)
+    if locked:
+        audit("login_locked", username, user.id if user else None)
+        return LOCKED
     if user is None or not valid or not user.active:
-        _count_failure(user, username, now)
+        audit("login_failed", username, user.id if user else None)
+        if throttle.failed(username, address):
+            audit("locked", username, user.id if user else None, minutes=throttle.LOCK_MINUTES)
         return "用户名或密码错误。"
-    user.failed_logins, user.locked_until = 0, None
+    throttle.succeeded(username, address)
     session.clear()  # no session fixation: a fresh session for the signed-in user
+    session.permanent = True
     login_user(StaffUser(user))
+    session["signed_in_at"] = session["seen_at"] = int(time.time())
     audit("login", username, user.id)
     return None
 
 
-def _count_failure(user: User | None, username: str, now) -> None:
-    audit("login_failed", username, user.id if user else None)
-    if user is None:
-        return
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= MAX_FAILURES:
-        user.locked_until, user.failed_logins = now + timedelta(minutes=LOCK_MINUTES), 0
-        audit("locked", username, user.id, minutes=LOCK_MINUTES)
-
-
 def _next_url() -> str:
     target = request.args.get("next", "")
-    if target.startswith("/console/") and not target.startswith("//") and "\\" not in target:
+    if (target.startswith("/console/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable()):  # no CR/LF (header splitting) nor other controls
         return target
     return url_for("console.queue")
 
@@ -126,6 +126,8 @@ def _next_url() -> str:
 @bp.post("/logout")
 def logout():
     audit("logout", current_user.username, current_user.id)
+    # A copy of this cookie (and of any other session of this user) is dead from now on.
+    current_user.user.session_version = (current_user.user.session_version or 0) + 1
     db.session.commit()
     logout_user()
     session.clear()

@@ -1,10 +1,10 @@
 """The console's blueprint: sign-in guard, CSRF on every change, security headers."""
 from __future__ import annotations
 
-from datetime import timedelta
+import time
 
-from flask import Blueprint, Flask, redirect, request, url_for
-from flask_login import current_user
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 
 from console.extensions import csrf, login_manager
 
@@ -18,12 +18,7 @@ PUBLIC_ENDPOINTS = ("console.login", "console.static")
 
 @bp.record_once
 def _configure(state) -> None:
-    app: Flask = state.app
-    production = app.config.get("APP_ENV") == "production"
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config.setdefault("SESSION_COOKIE_SECURE", production)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
+    # The session cookie's flags and lifetime are settings (config.settings._security).
     login_manager.login_view = "console.login"
     login_manager.login_message = "请先登录。"
     login_manager.session_protection = "strong"
@@ -32,11 +27,25 @@ def _configure(state) -> None:
 @bp.before_request
 def _guard():
     """Sign-in first; then a valid CSRF token on every state-changing request."""
+    if current_user.is_authenticated and _expired():
+        logout_user()
+        session.clear()
     if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
         return redirect(url_for("console.login", next=request.full_path.rstrip("?")))
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
     return None
+
+
+def _expired() -> bool:
+    """8 h after sign-in, or 30 min without a request, the session ends (settings)."""
+    now, config = time.time(), current_app.config
+    started, seen = session.get("signed_in_at", 0), session.get("seen_at", 0)
+    if (now - started > config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+            or now - seen > config["SESSION_IDLE_MINUTES"] * 60):
+        return True
+    session["seen_at"] = int(now)
+    return False
 
 
 @bp.after_request

@@ -16,12 +16,14 @@ from models import utcnow
 
 EVENT_NAMES = {"created": "登记", "supplement": "补充", "classified": "机器分类", "corrected": "人工更正",
                "confirmed": "确认分类", "state": "状态变更", "assigned": "分办", "note": "内部备注",
-               "merged": "并入", "reply": "回复信访人", "rated": "评价"}
+               "merged": "并入", "reply": "回复信访人", "rated": "评价",
+               "conflict": "回避标记"}
 RATING_NAMES = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
 FIELD_NAMES = {"issue_type": "问题类型", "department": "责任单位", "township": "乡镇", "urgent": "紧急",
                "state": "状态", "due_at": "期限", "assignee": "责任人", "rating": "评价", "flagged": "督查",
                "needs_triage": "待确认", "reason": "理由", "route": "去向", "answer": "处理意见",
-               "number": "编号", "model_version": "模型", "merged": "并入件", "message_id": "消息"}
+               "number": "编号", "model_version": "模型", "merged": "并入件", "message_id": "消息",
+               "conflict_unit": "回避单位", "appended": "并入正文"}
 
 
 def state_names() -> dict[str, str]:
@@ -44,6 +46,7 @@ def show_value(field: str, value) -> str:
         return "是" if value else "否"
     names = {"issue_type": taxonomy.issue_type_name, "department": taxonomy.department_name,
              "township": taxonomy.township_name, "state": lambda v: state_names().get(v, v),
+             "conflict_unit": taxonomy.department_name,
              "rating": lambda v: RATING_NAMES.get(v, v)}
     if field in names:
         return names[field](value) or str(value)

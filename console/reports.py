@@ -45,7 +45,9 @@ def export(fmt: str):
     audit("export", current_user.username, current_user.id, format=fmt, queue=queue, args=request.args.to_dict())
     db.session.commit()
     cases = db.session.execute(stmt).scalars().all()
-    rows = list(ledger_rows(cases, lambda address: access.phone(current_user, address)))
+    rows = list(ledger_rows(cases, lambda address: access.phone(current_user, address),
+                            lambda case: access.citizen_name(current_user, case),
+                            lambda case: access.case_text(current_user, case)))
     name = f"taizhang-{utcnow():%Y%m%d}.{fmt}"
     headers = {"Content-Disposition": f"attachment; filename={name}"}
     if fmt == "csv":

@@ -14,6 +14,7 @@ from console.queries import QUEUES, Filters
 from cases.services import TRANSITIONS
 from models import CaseState, utcnow
 
+LINK_ARGS = ("queue", *Filters.__dataclass_fields__)
 DEFAULT_QUEUE = {"admin": "triage", "officer": "triage", "handler": "open", "leader": "overdue"}
 
 
@@ -33,7 +34,9 @@ def queue():
     now = utcnow()
     stmt = queries.cases_stmt(current_user, name, filters, now, current_app.config["TIMEZONE"])
     page = queries.paginate(stmt, request.args.get("page", 1, type=int))
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    # Only the filter's own names go back into links: a reserved url_for name (fmt,
+    # endpoint, _method, _external...) in the query string would otherwise be a 500.
+    args = {k: v for k, v in request.args.items() if k in LINK_ARGS}
     return render_template("console/queue.html", queue=name, form=form, page=page, args=args,
                            counts=queries.queue_counts(current_user, now), now=now)
 
@@ -67,12 +70,14 @@ def template_only(case) -> bool:
 
 
 ERRORS = {403: ("无权访问", "您的账号无权查看或办理此项。"), 404: ("未找到", "该页面或信访件不存在，或不在您的办理范围内。"),
-          400: ("请求无效", "页面已过期或表单无效，请返回刷新后重试。")}
+          400: ("请求无效", "页面已过期或表单无效，请返回刷新后重试。"),
+          429: ("请求过于频繁", "请求过于频繁，请稍后再试。")}
 
 
 @bp.errorhandler(400)
 @bp.errorhandler(403)
 @bp.errorhandler(404)
+@bp.errorhandler(429)
 def _error(exc):
     title, message = ERRORS.get(exc.code, (exc.name, ""))
     return render_template("console/error.html", code=exc.code, title=title, message=message), exc.code

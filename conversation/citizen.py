@@ -95,8 +95,8 @@ def supplement(turn: Turn, as_petition: Callable[[Turn], Outcome]) -> Outcome:
             return Outcome(turn.say("supplement_which", number=open_cases[0].number), turn.intent.kind)
         case = open_cases[0]
     turn.message.body = turn.intent.text or turn.message.body
-    services.append_message(case, turn.message)
-    return Outcome(turn.say("supplement_ok", number=case.number), turn.intent.kind)
+    key = "supplement_ok" if services.append_message(case, turn.message) else "text_limit"
+    return Outcome(turn.say(key, number=case.number), turn.intent.kind)
 
 
 def _answered_target(turn: Turn, which_key: str) -> tuple[Case | None, list[str] | None]:

@@ -57,9 +57,15 @@ def _petition(turn: Turn) -> Outcome:
     ongoing = _ongoing_case(turn.contact)
     if ongoing is not None:
         # A story split over several SMS: later parts join the case, no second number.
-        services.append_message(ongoing, turn.message)
+        appended = services.append_message(ongoing, turn.message)
         _remember(turn.contact, "thread", {"case_id": ongoing.id})
-        return Outcome([], "continuation", *_classify_now_or_later(ongoing))
+        told = [] if appended else turn.say("text_limit", number=ongoing.number)
+        return Outcome(told, "continuation", *_classify_now_or_later(ongoing))
+    capped = services.latest_open_case_past_cap(turn.contact, current_app.config["DAILY_CASE_LIMIT"])
+    if capped is not None:  # a phone that keeps sending joins its latest case (issue 11)
+        appended = services.append_message(capped, turn.message)
+        reply = turn.say("daily_cap" if appended else "text_limit", number=capped.number)
+        return Outcome(reply, "daily_cap", *_classify_now_or_later(capped))
     return _new_case(turn)
 
 
@@ -97,7 +103,9 @@ def _awaiting_details(contact: Contact) -> Case | None:
 
 
 def _details_answer(turn: Turn, case: Case) -> Outcome:
-    services.append_message(case, turn.message)
+    if not services.append_message(case, turn.message):
+        _remember(turn.contact, "awaiting", None)
+        return Outcome(turn.say("text_limit", number=case.number), "details")
     citizen.fill_details(case, turn.message.body, answer=True)
     _remember(turn.contact, "awaiting", None)
     _remember(turn.contact, "thread", {"case_id": case.id})

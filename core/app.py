@@ -10,8 +10,11 @@ from flask_migrate import Migrate
 from config import load_answers, load_ledger_spec, load_settings, load_sms_catalogue, load_taxonomy, load_templates
 from console.extensions import csrf, login_manager
 from core.logging import configure_logging
+from core.security import register_security
+from gateway.limits import init_limiter
 from handlers import QueuedJobs, init_queue
 from models.db import db
+from nlp.conflict import load_detector
 
 ROOT = Path(__file__).resolve().parent.parent
 migrate = Migrate()
@@ -24,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     configure_logging()
+    register_security(app)
     register_data(app)
     register_extensions(app)
     register_blueprints(app)
@@ -42,6 +46,7 @@ def register_data(app: Flask) -> None:
             catalogue.check(table, app.config["SMS_PROVIDER"])
     app.extensions["answers"] = load_answers(app.config["CONFIG_DIR"])
     app.extensions["ledger_spec"] = load_ledger_spec(app.config["CONFIG_DIR"])
+    app.extensions["conflict_detector"] = load_detector(Path(app.config["CONFIG_DIR"]) / "conflict.yaml")
 
 
 def register_extensions(app: Flask) -> None:
@@ -57,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     csrf.init_app(app)
     login_manager.init_app(app)
+    init_limiter(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -4,10 +4,11 @@ Kept in Redis when it is configured (every process and worker adds to the same h
 else in this process's memory."""
 from __future__ import annotations
 
+import hmac
 import threading
 from collections import Counter
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, abort, current_app, request
 
 bp = Blueprint("metrics", __name__)
 KEY = "gateway:metrics"
@@ -44,8 +45,17 @@ def snapshot() -> dict[str, int]:
         return dict(_local)
 
 
+def _authorized() -> bool:
+    """Only with `Authorization: Bearer $METRICS_TOKEN`; without the setting, no /metrics."""
+    token = current_app.config.get("METRICS_TOKEN")
+    given = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode("utf-8", "replace"), f"Bearer {token}".encode())
+
+
 @bp.get("/metrics")
 def metrics() -> Response:
+    if not _authorized():
+        abort(404)  # absent, not forbidden: a stranger learns nothing
     lines, seen = [], set()
     for field, value in sorted(snapshot().items()):
         metric, channel, outcome = field.split("|", 2)

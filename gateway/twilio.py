@@ -32,7 +32,9 @@ class TwilioChannel:
     def verify(self, request: Request, config: dict) -> bool:
         token = config.get("TWILIO_AUTH_TOKEN")
         if not token:
-            return True  # development without an account: nothing to check against
+            # Development without an account: nothing to check against. Production never
+            # starts without a token (config.settings.check_production); fail closed anyway.
+            return config.get("APP_ENV") != "production"
         signature = request.headers.get("X-Twilio-Signature", "")
         algorithm = get_signature_algorithm(request.headers.get("X-Twilio-Webhooks-Signature-Settings"))
         validator = RequestValidator(token)

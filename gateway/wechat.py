@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from dataclasses import dataclass
 from xml.parsers.expat import ExpatError
 
@@ -17,6 +18,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 
 from gateway.base import BadPayload, Forged, InboundEvent
+from gateway.replay import first_use
 
 MEDIA_TYPES = ("image", "voice", "video", "shortvideo", "file", "link")
 MAX_REPLY_BYTES = 2048  # WeChat truncates longer passive text replies
@@ -28,6 +30,14 @@ def signature(*parts: str) -> str:
 
 def signed(given: str, *parts: str) -> bool:
     return bool(given) and hmac.compare_digest(given.encode("utf-8", "replace"), signature(*parts).encode())
+
+
+def fresh(timestamp: str, max_skew: int, now: float | None = None) -> bool:
+    """The signed timestamp is within max_skew seconds of now (either way)."""
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        return False
+    now = time.time() if now is None else now
+    return abs(now - int(timestamp)) <= max_skew
 
 
 def crypto(config: dict) -> WeChatCrypto:
@@ -46,10 +56,17 @@ class WeChatChannel:
     content_types = ("text/xml", "application/xml")
 
     def verify(self, request: Request, config: dict) -> bool:
+        """Signed, fresh (timestamp within WECHAT_MAX_SKEW_SECONDS of now) and not a
+        replay of a signature seen with another body (gateway.replay)."""
         token, args = config.get("WECHAT_TOKEN"), request.args
         if not token:
             return False  # not configured: nothing can be verified, so nothing is accepted
-        return signed(args.get("signature", ""), token, args.get("timestamp", ""), args.get("nonce", ""))
+        timestamp, nonce, given = args.get("timestamp", ""), args.get("nonce", ""), args.get("signature", "")
+        if not signed(given, token, timestamp, nonce) or not fresh(timestamp, config["WECHAT_MAX_SKEW_SECONDS"]):
+            return False
+        window = config["WECHAT_MAX_SKEW_SECONDS"]
+        parts = (timestamp, nonce, given, args.get("msg_signature", ""))
+        return first_use(parts, request.get_data(cache=True), 2 * window)
 
     def echo(self, request: Request, config: dict) -> Response:
         return Response(request.args.get("echostr", "")[:256], mimetype="text/plain")
@@ -57,6 +74,9 @@ class WeChatChannel:
     def parse(self, request: Request, config: dict) -> list[InboundEvent]:
         body = request.get_data(as_text=True)
         fields = _xml(body)
+        if config.get("WECHAT_AES_KEY") and request.args.get("encrypt_type") != "aes":
+            # Encrypted mode configured: a plaintext body is unsigned, so it is a downgrade.
+            raise Forged("plaintext messages are refused: WECHAT_AES_KEY is set (safe mode)")
         if request.args.get("encrypt_type") == "aes":
             fields = _xml(_decrypt(body, fields, request.args, config))
         event = _event(fields)

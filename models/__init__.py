@@ -5,7 +5,8 @@ from models.message import Message, Direction, MessageState
 from models.case import Case, CaseEvent, CaseCounter, CaseState
 from models.user import User, TrainingExample, TrainingSource
 from models.channel import ApiKey, ChannelToken, ServiceRequest
+from models.security import LoginThrottle, SeenRequest
 
 __all__ = ["utcnow", "Contact", "Message", "Direction", "MessageState", "Case", "CaseEvent",
            "CaseCounter", "CaseState", "User", "TrainingExample", "TrainingSource", "ApiKey", "ChannelToken",
-           "ServiceRequest"]
+           "ServiceRequest", "LoginThrottle", "SeenRequest"]

@@ -75,6 +75,10 @@ class Case(db.Model):
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)  # back in front of a supervisor
     assignee: Mapped[str | None] = mapped_column(String(64))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # 涉及本单位人员 (回避): the unit whose own staff the petition complains about; that
+    # unit never sees the case (console.access.scope, Open311).
+    conflict_unit: Mapped[str | None] = mapped_column(String(32))
+    conflict_level: Mapped[str | None] = mapped_column(String(16))   # certain | possible
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

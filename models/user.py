@@ -23,8 +23,12 @@ class User(db.Model):
     department: Mapped[str | None] = mapped_column(String(32))
     township: Mapped[str | None] = mapped_column(String(24))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # failed_logins and locked_until: unused since sign-in failures moved to login_throttle
+    # (per account and address, console/throttle.py); kept until a migration drops them.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # Bumped at sign-out: every session cookie issued before is dead (docs/security.md).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     def set_password(self, password: str) -> None:

@@ -134,11 +134,12 @@ def test_status_route_for_a_channel_without_callbacks_is_404(client):
     assert client.post("/webhooks/wechat/status", data={"a": "b"}).status_code == 404
 
 
-def test_metrics_count_outcomes(app, client):
+def test_metrics_count_outcomes(make_app):
+    client = make_app(METRICS_TOKEN="metrics-secret").test_client()
     form = payload("twilio_sms.json")
     post(client, BASE_URL + "/webhooks/twilio", form)
     post(client, BASE_URL + "/webhooks/twilio", form, signature="forged")
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers={"Authorization": "Bearer metrics-secret"}).get_data(as_text=True)
     assert 'gateway_webhook_requests_total{channel="twilio",outcome="accepted"}' in text
     assert 'gateway_webhook_requests_total{channel="twilio",outcome="forbidden"}' in text
     assert "# TYPE gateway_webhook_requests_total counter" in text

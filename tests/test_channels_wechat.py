@@ -31,7 +31,19 @@ def xml(name: str) -> str:
 
 
 @pytest.fixture
-def wx_app(make_app, fake):
+def wx_app(request, make_app, fake):
+    """Plaintext mode (no WECHAT_AES_KEY), or safe mode for tests named test_aes_*."""
+    if request.node.name.startswith("test_aes"):
+        return request.getfixturevalue("wx_aes_app")
+    app = make_app(WECHAT_TOKEN=TOKEN, WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET="secret", WECHAT_API_BASE=fake.url)
+    with app.app_context():
+        _empty_tables()
+    return app
+
+
+@pytest.fixture
+def wx_aes_app(make_app, fake):
+    """Safe mode: with WECHAT_AES_KEY only encrypted messages are accepted."""
     app = make_app(WECHAT_TOKEN=TOKEN, WECHAT_AES_KEY=AES_KEY, WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET="secret",
                    WECHAT_API_BASE=fake.url)
     with app.app_context():

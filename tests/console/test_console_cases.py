@@ -102,7 +102,7 @@ def test_notes_replies_and_merge(app, signed_in):
     with app.app_context():
         merged = db.session.get(Case, second)
         assert merged.state == "merged" and merged.merged_into_id == first
-        assert "同一件事" in db.session.get(Case, first).text
+        assert "同一件事" not in db.session.get(Case, first).text  # linked, not copied (issue 11)
         reply = db.session.execute(select(Message).where(Message.kind == "staff_reply")).scalar_one()
         assert reply.body.endswith("请补充工地名称") and reply.state == "outbox"
         assert db.session.execute(select(CaseEvent).where(CaseEvent.kind == "note")).scalar_one().note == "已电话联系"
