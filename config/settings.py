@@ -117,6 +117,7 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "LANGUAGE": env.get("LANGUAGE_DEFAULT", "zh"),
         "TRIAGE_THRESHOLD": _float(env, "TRIAGE_THRESHOLD", 0.6),
         "ONDUTY_PHONES": _list(env, "ONDUTY_PHONES"),
+        "LEADER_PHONES": _list(env, "LEADER_PHONES"),  # the bureau's leaders: one page per group petition
         "FLOOD_LIMIT": _int(env, "FLOOD_LIMIT", 20),
         "FLOOD_WINDOW_MINUTES": _int(env, "FLOOD_WINDOW_MINUTES", 10),
         "THREAD_WINDOW_MINUTES": _int(env, "THREAD_WINDOW_MINUTES", 5),

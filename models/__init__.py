@@ -4,8 +4,9 @@ from models.contact import Contact
 from models.message import Message, Direction, MessageState
 from models.case import Case, CaseEvent, CaseCounter, CaseState
 from models.user import User, TrainingExample
+from models.group import CaseGroup
 from models.channel import ApiKey, ChannelToken, ServiceRequest
 
 __all__ = ["utcnow", "Contact", "Message", "Direction", "MessageState", "Case", "CaseEvent",
            "CaseCounter", "CaseState", "User", "TrainingExample", "ApiKey", "ChannelToken",
-           "ServiceRequest"]
+           "ServiceRequest", "CaseGroup"]
