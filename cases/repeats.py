@@ -27,8 +27,8 @@ from nlp.similarity import TextSimilarity, Vector, cosine
 
 REPEAT_WINDOW = timedelta(days=365)
 # Cosine thresholds, chosen on the labelled set of tests/repeats_set.py (docs/supervision.md):
-PERSON_MATCH = 0.08   # the same person: this alike is the same matter told again
-TEXT_MATCH = 0.70     # no person in common: only a near copy in the same township is a repeat
+PERSON_MATCH = 0.12   # the same person: this alike is the same matter told again
+TEXT_MATCH = 0.90     # no person in common: only a near copy in the same township is a repeat
 CANDIDATES = 2000     # newest cases compared per detection; older ones are beyond any burst
 
 

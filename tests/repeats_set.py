@@ -177,6 +177,13 @@ NEW_MATTER = [  # the same person, a second matter months later
     ("潭龙街道小潭村", "我家的宅基地证办了两年还没下来。", "村里的水塘淹死了人，没有护栏也没有警示牌。"),
 ]
 
+NEW_MATTER_NEAR = [  # the same person, a second matter close in words to the first (hard look-alikes)
+    ("王楼镇前楼村", "我家承包地被征用修路，补偿款只给了一半。", "我家的宅基地被邻居占了一米，村里不给调解。"),
+    ("东屯镇后屯村", "村里的低保评得不公平，我家困难却没评上。", "我家的危房改造补助申请了一年一直没批下来。"),
+    ("僧固乡杨庄村", "包工头拖欠我三个月工资一万二，一直不给。", "我在工地干活摔断了腿，包工头不给医药费。"),
+    ("魏邱乡后河村", "村里的水泥路坏了一年没人修，下雨全是泥。", "村里的路灯坏了一年没人修，晚上看不见路。"),
+]
+
 NEAR_GROUP = [  # three neighbours on one matter: too few for a group
     ("魏邱乡前河村", 30, ["村里的自来水管道漏水一个多月没人修，路上全是水。",
                       "自来水管道破裂漏水，村里路面都泡坏了，没人来修水管。",
@@ -271,6 +278,11 @@ def build() -> list[Petition]:
         phone = person(n)[1]
         out.append(Petition(f"new{s}-0", 5 + s * 9, phone, _text(n, place, first)))
         out.append(Petition(f"new{s}-1", 5 + s * 9 + 60, phone, _text(n, place, second)))
+    for s, (place, first, second) in enumerate(NEW_MATTER_NEAR):
+        n += 1
+        phone = person(n)[1]
+        out.append(Petition(f"newnear{s}-0", 12 + s * 41, phone, _text(n, place, first)))
+        out.append(Petition(f"newnear{s}-1", 12 + s * 41 + 45, phone, _text(n, place, second)))
     for s, (place, start, facts) in enumerate(NEAR_GROUP):
         for i, fact in enumerate(facts):
             n += 1
