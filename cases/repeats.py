@@ -33,25 +33,32 @@ CANDIDATES = 2000     # newest cases compared per detection; older ones are beyo
 
 
 @lru_cache(maxsize=2)
-def _similarity(config_dir: str) -> TextSimilarity:
+def _similarity(config_dir: str) -> tuple[TextSimilarity, tuple[str, ...]]:
+    """The similarity (jieba words, IDF from the seed corpus) and every township name."""
     from nlp.config import load_taxonomy
     from nlp.records import load_seed
     from nlp.tokenizer import get_tokenizer
 
-    tokenizer = get_tokenizer(load_taxonomy(Path(config_dir)))
-    return TextSimilarity.fitted(tokenizer.cut, (r["text"] for r in load_seed()))
+    taxonomy = load_taxonomy(Path(config_dir))
+    tokenizer = get_tokenizer(taxonomy)
+    places = tuple(name for t in taxonomy.townships for name in (t.name, *t.aliases))
+    return TextSimilarity.fitted(tokenizer.cut, (r["text"] for r in load_seed())), places
 
 
-def similarity() -> TextSimilarity:
-    """The process-wide text similarity (jieba words and bigrams, IDF from the seed corpus)."""
-    return _similarity(str(current_app.config["CONFIG_DIR"]))
+@lru_cache(maxsize=20000)
+def _matter_vector(config_dir: str, text: str, name: str, village: str) -> Vector:
+    # Cached by content: a detection compares with up to CANDIDATES earlier cases, and the
+    # same cases come back in every detection of their township (bench/repeats.py).
+    sim, places = _similarity(config_dir)
+    return sim.vector(text, drop=(name, village, *places))
 
 
-def matter_vector(case: Case) -> Vector:
-    """The case's text as a vector of its matter: its petitioner's name, village and every
-    township name are left out (compared apart, by same_person and the place filters)."""
-    places = current_app.extensions["taxonomy"].aliases.keys()
-    return similarity().vector(case.text, drop=(case.citizen_name or "", case.village or "", *places))
+def matter_vector(case) -> Vector:
+    """The case's (or a row's) text as a vector of its matter: its petitioner's name, village and every
+    township name are left out (compared apart, by same_person and the place filters).
+    Read-only: the vector is shared through a cache."""
+    return _matter_vector(str(current_app.config["CONFIG_DIR"]), case.text or "", case.citizen_name or "",
+                          case.village or "")
 
 
 def id_digest(id_number: str) -> str:
@@ -72,7 +79,8 @@ def same_person_condition(case: Case):
     return or_(*keys) if keys else false()
 
 
-def same_person(a: Case, b: Case) -> bool:
+def same_person(a, b) -> bool:
+    """``a`` and ``b``: cases, or rows with their contact_id, id_digest, citizen_name, village."""
     if a.contact_id is not None and a.contact_id == b.contact_id:
         return True
     if a.id_digest and a.id_digest == b.id_digest:
@@ -80,7 +88,7 @@ def same_person(a: Case, b: Case) -> bool:
     return bool(a.citizen_name and a.village and (a.citizen_name, a.village) == (b.citizen_name, b.village))
 
 
-def _different_people(a: Case, b: Case) -> bool:
+def _different_people(a, b) -> bool:
     """Both named, and not the same name: the texts may match, the petitioners do not."""
     return bool(a.citizen_name and b.citizen_name and a.citizen_name != b.citizen_name)
 
@@ -94,31 +102,44 @@ def remember_identity(case: Case) -> None:
 
 
 @dataclass(frozen=True)
+class _Who:
+    contact_id: int | None
+    id_digest: str | None
+    citizen_name: str | None
+    village: str | None
+
+
+@dataclass(frozen=True)
 class Match:
     case: Case
     score: float
+
+
+# What a comparison needs: loading whole cases (JSON keywords and all) cost most of the time.
+_COMPARED = (Case.id, Case.text, Case.contact_id, Case.id_digest, Case.citizen_name, Case.village, Case.group_id)
 
 
 def find_earlier(case: Case) -> Match | None:
     """The most alike earlier case of the same matter, by the same person or a near copy."""
     since = case.received_at - REPEAT_WINDOW
     place = Case.township == case.township if case.township else false()
-    stmt = (select(Case).where(Case.id != case.id, Case.state != CaseState.MERGED,
+    stmt = (select(*_COMPARED).where(Case.id != case.id, Case.state != CaseState.MERGED,
                                Case.received_at >= since, Case.received_at <= case.received_at,
                                or_(same_person_condition(case), place))
             .order_by(Case.received_at.desc()).limit(CANDIDATES))
     mine = matter_vector(case)
-    best: Match | None = None
-    for other in db.session.execute(stmt).scalars():
+    me = _Who(case.contact_id, case.id_digest, case.citizen_name, case.village)  # plain: read 2000 times
+    best_id, best_score = None, 0.0
+    for other in db.session.execute(stmt):
         if other.group_id is not None and other.group_id == case.group_id:
             continue
-        person = same_person(case, other)
-        if not person and _different_people(case, other):
+        person = same_person(me, other)
+        if not person and _different_people(me, other):
             continue
         score = cosine(mine, matter_vector(other))
-        if score >= (PERSON_MATCH if person else TEXT_MATCH) and (best is None or score > best.score):
-            best = Match(other, score)
-    return best
+        if score >= (PERSON_MATCH if person else TEXT_MATCH) and score > best_score:
+            best_id, best_score = other.id, score
+    return Match(db.session.get(Case, best_id), best_score) if best_id is not None else None
 
 
 def link_repeat(case: Case) -> Case | None:
