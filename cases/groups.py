@@ -110,12 +110,13 @@ def _village(cases: list[Case]) -> str | None:
 
 
 def alert_leaders(group: CaseGroup, first: Case, count: int) -> list[Message]:
-    """One page per leader phone when a group forms; the alert time is kept on the group."""
+    """One SMS per leader phone when a group forms; the alert time is kept on the group."""
     replies = Replies(current_app.extensions["templates"])
     taxonomy = current_app.extensions["taxonomy"]
     body = replies.render("group_alert", township=taxonomy.township_name(group.township) or "",
                           village=group.village or "", size=group.size, count=count, number=first.number,
                           issue=taxonomy.issue_type_name(group.issue_type) or "")
-    group.alerted_at = utcnow()
-    return [queue_message(phone, "sms", body, "group_alert", case=first)
-            for phone in current_app.config["LEADER_PHONES"]]
+    phones = current_app.config["LEADER_PHONES"]
+    if phones:  # without leader phones the console's 集体访 queue is the only flag
+        group.alerted_at = utcnow()
+    return [queue_message(phone, "sms", body, "group_alert", case=first) for phone in phones]

@@ -146,3 +146,14 @@ def test_repeat_links_respect_the_handlers_scope(app, client, signed_in):
         db.session.commit()
     page = signed_in("handler", "hrss").get(f"/console/cases/{again.id}").get_data(as_text=True)
     assert "重复信访" in page and f">{first.number}</a>" not in page  # no link into another unit's case
+
+
+def test_an_id_number_ties_petitions_from_two_phones(app, client):
+    """No name, another phone: the 身份证号 written in both petitions is the same person."""
+    id_number = "410726195304040038"
+    Phone(client, "+8613800008000").send(f"僧固乡杨庄村，我是低保户，今年突然被取消了低保，一家老小没有收入。身份证号{id_number}")
+    first = case_by_text(app, "突然被取消了低保")
+    Phone(client, "+8613800008001").send(f"僧固乡杨庄村，被取消低保的事还没解决，我家真的困难。身份证号 {id_number}")
+    again = case_by_text(app, "还没解决")
+    assert again.repeat_of_id == first.id and again.id_digest == first.id_digest
+    assert id_number not in (again.id_digest or "")
