@@ -149,6 +149,7 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         # the county's history out of training): docs/decisions.md
         "LEDGER_TRAINING_WEIGHT": _float(env, "LEDGER_TRAINING_WEIGHT", 1.0),
         "ONDUTY_PHONES": _list(env, "ONDUTY_PHONES"),
+        "LEADER_PHONES": _list(env, "LEADER_PHONES"),  # the bureau's leaders: one page per group petition
         "FLOOD_LIMIT": _int(env, "FLOOD_LIMIT", 20),
         "FLOOD_WINDOW_MINUTES": _int(env, "FLOOD_WINDOW_MINUTES", 10),
         "THREAD_WINDOW_MINUTES": _int(env, "THREAD_WINDOW_MINUTES", 5),

@@ -17,13 +17,16 @@ from models import utcnow
 EVENT_NAMES = {"created": "登记", "supplement": "补充", "classified": "机器分类", "corrected": "人工更正",
                "confirmed": "确认分类", "state": "状态变更", "assigned": "分办", "note": "内部备注",
                "merged": "并入", "reply": "回复信访人", "rated": "评价",
-               "conflict": "回避标记"}
+               "conflict": "回避标记", "repeat": "重复信访",
+               "repeated": "重复信访", "grouped": "集体访"}
 RATING_NAMES = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
 FIELD_NAMES = {"issue_type": "问题类型", "department": "责任单位", "township": "乡镇", "urgent": "紧急",
                "state": "状态", "due_at": "期限", "assignee": "责任人", "rating": "评价", "flagged": "督查",
                "needs_triage": "待确认", "reason": "理由", "route": "去向", "answer": "处理意见",
                "number": "编号", "model_version": "模型", "merged": "并入件", "message_id": "消息",
-               "conflict_unit": "回避单位", "appended": "并入正文"}
+               "conflict_unit": "回避单位", "appended": "并入正文",
+               "repeat_of": "原件", "similar_to": "最相似", "similarity": "相似度", "repeat_count": "重复次数",
+               "repeat": "重复件", "group": "集体访", "group_size": "人数"}
 
 
 def state_names() -> dict[str, str]:

@@ -4,9 +4,10 @@ from models.contact import Contact
 from models.message import Message, Direction, MessageState
 from models.case import Case, CaseEvent, CaseCounter, CaseState
 from models.user import User, TrainingExample, TrainingSource
+from models.group import CaseGroup
 from models.channel import ApiKey, ChannelToken, ServiceRequest
 from models.security import LoginThrottle, SeenRequest
 
 __all__ = ["utcnow", "Contact", "Message", "Direction", "MessageState", "Case", "CaseEvent",
            "CaseCounter", "CaseState", "User", "TrainingExample", "TrainingSource", "ApiKey", "ChannelToken",
-           "ServiceRequest", "LoginThrottle", "SeenRequest"]
+           "ServiceRequest", "LoginThrottle", "SeenRequest", "CaseGroup"]

@@ -36,6 +36,10 @@ class Case(db.Model):
         Index("ix_cases_contact_id", "contact_id"),
         Index("ix_cases_received_at", "received_at"),
         Index("ix_cases_import_digest", "import_digest", unique=True),
+        Index("ix_cases_repeat_of_id", "repeat_of_id"),
+        Index("ix_cases_group_id", "group_id"),
+        Index("ix_cases_id_digest", "id_digest"),
+        Index("ix_cases_citizen_name", "citizen_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,10 +83,18 @@ class Case(db.Model):
     # unit never sees the case (console.access.scope, Open311).
     conflict_unit: Mapped[str | None] = mapped_column(String(32))
     conflict_level: Mapped[str | None] = mapped_column(String(16))   # certain | possible
+    # repeats and groups (cases.repeats): the earliest case of the same matter by the same
+    # person, how often the matter came back, the group petition this case belongs to, and a
+    # keyed digest of the petitioner's 身份证号 (matching without storing the number here)
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    repeat_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("case_groups.id"))
+    id_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     contact = relationship("Contact")
+    group = relationship("CaseGroup")
     events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.id")
 
 
