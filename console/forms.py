@@ -16,6 +16,15 @@ CHANNELS = [("sms", "短信"), ("whatsapp", "WhatsApp"), ("messenger", "Messenge
             ("web", "网页")]
 
 
+class Form(FlaskForm):
+    """Validation messages in Chinese (WTForms' own zh catalogue; no Flask-Babel needed)."""
+    class Meta:
+        locales = ("zh",)
+
+        def get_translations(self, form):
+            return super(FlaskForm.Meta, self).get_translations(form)
+
+
 def _options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
@@ -26,12 +35,12 @@ def _choices(kind: str, blank: str | None = "全部") -> list[SelectChoice]:
     return _options(head + [(code, row["name"]) for code, row in table.items()])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField("用户名", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("密码", validators=[DataRequired(), Length(max=256)])
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """The queue filters, read from the query string."""
     class Meta:
         csrf = False
@@ -53,7 +62,7 @@ class FilterForm(FlaskForm):
         self.state.choices = _options([("", "全部")] + [(s, state_names.get(s, s)) for s in CaseState.ALL])
 
 
-class CorrectForm(FlaskForm):
+class CorrectForm(Form):
     issue_type = SelectField("问题类型")
     department = SelectField("责任单位")
     township = SelectField("乡镇")
@@ -66,11 +75,11 @@ class CorrectForm(FlaskForm):
         self.township.choices = _choices("townships", "(未识别)")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     pass
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     """One form for every move; the service says which field a move needs."""
     state = HiddenField(validators=[DataRequired()])
     route = SelectField("去向", choices=_options(NOT_ACCEPTED_ROUTES), validators=[Optional()])
@@ -79,7 +88,7 @@ class TransitionForm(FlaskForm):
     note = TextAreaField("办结说明", validators=[Optional(), Length(max=1000)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     department = SelectField("责任单位", validators=[Optional()])
     assignee = StringField("责任人", validators=[Optional(), Length(max=64)])
 
@@ -88,19 +97,61 @@ class AssignForm(FlaskForm):
         self.department.choices = _choices("departments", "(不变)")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     text = TextAreaField("回复内容", validators=[DataRequired(), Length(max=500)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     text = TextAreaField("内部备注", validators=[DataRequired(), Length(max=2000)])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     into = StringField("并入案件编号", validators=[DataRequired(), Length(max=20)])
 
 
-class SimulatorForm(FlaskForm):
+class SimulatorForm(Form):
     phone = StringField("模拟手机号", default="+8613800000000",
                         validators=[DataRequired(), Regexp(r"^\+?\d{5,15}$", message="手机号格式不对")])
     text = TextAreaField("短信内容", validators=[DataRequired(), Length(max=1000)])
+
+
+def unit_choices(blank: str) -> list[SelectChoice]:
+    """Every unit a handler can belong to: departments, and each township's government."""
+    taxonomy = current_app.extensions["taxonomy"]
+    pairs = [("", blank)] + [(code, row["name"]) for code, row in taxonomy.departments.items()
+                             if code != "township_gov"]
+    pairs += [(f"township_gov:{code}", row["name"] + "政府") for code, row in taxonomy.townships.items()]
+    return _options(pairs)
+
+
+ROLE_CHOICES = [("officer", "登记分办"), ("handler", "承办单位"), ("leader", "领导"), ("admin", "管理员")]
+
+
+class StaffCreateForm(Form):
+    username = StringField("用户名", validators=[DataRequired(), Length(max=64),
+                                                Regexp(r"^[\w.\-]+$", message="只能用字母、数字、汉字、点、横线和下划线")])
+    role = SelectField("角色", choices=_options(ROLE_CHOICES))
+    unit = SelectField("单位（承办单位必填）", validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit.choices = unit_choices("（无）")
+
+
+class StaffRoleForm(Form):
+    role = SelectField("角色", choices=_options(ROLE_CHOICES))
+    unit = SelectField("单位", validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit.choices = unit_choices("（无）")
+
+
+class StaffActionForm(Form):
+    """Disable, enable, reset password: a button with a CSRF token."""
+
+
+class PasswordForm(Form):
+    current = PasswordField("当前密码（或一次性密码）", validators=[DataRequired(), Length(max=256)])
+    new = PasswordField("新密码（至少8位）", validators=[DataRequired(), Length(min=8, max=256)])
+    repeat = PasswordField("再次输入新密码", validators=[DataRequired(), Length(max=256)])

@@ -10,7 +10,7 @@ from flask_login import current_user
 from console import access
 from console.blueprint import bp
 from console.auth import ROLE_NAMES
-from console.forms import CHANNELS
+from console.forms import CHANNELS, NOT_ACCEPTED_ROUTES
 from console.queries import QUEUES
 from models import utcnow
 
@@ -22,6 +22,17 @@ FIELD_NAMES = {"issue_type": "问题类型", "department": "责任单位", "town
                "state": "状态", "due_at": "期限", "assignee": "责任人", "rating": "评价", "flagged": "督查",
                "needs_triage": "待确认", "reason": "理由", "route": "去向", "answer": "处理意见",
                "number": "编号", "model_version": "模型", "merged": "并入件", "message_id": "消息"}
+AUDIT_NAMES = {"login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "login_locked": "锁定期间尝试",
+               "logout": "退出", "export": "导出台账", "user_created": "新增人员", "user_disabled": "停用账号",
+               "user_enabled": "启用账号", "user_role": "更改角色或单位", "password_reset": "重置密码",
+               "password_changed": "修改密码"}
+# Outbound message kinds and delivery states, as the case page shows them.
+MESSAGE_KINDS = {"ack": "受理回执", "reply": "自动回复", "page": "值班呼叫", "staff_reply": "工作人员回复",
+                 "notice_accepted": "受理告知", "notice_not_accepted": "不予受理告知", "notice_extended": "延期告知",
+                 "notice_answered": "答复", "notice_review": "复查告知", "notice_closed": "办结告知",
+                 "notice_in_progress": "办理告知", "safety": "安全提示"}
+MESSAGE_STATES = {"queued": "待发送", "sending": "发送中", "outbox": "已记录（未接短信通道）", "sent": "已发出",
+                  "delivered": "已送达", "undelivered": "未送达", "suppressed": "已退订未发"}
 
 
 def state_names() -> dict[str, str]:
@@ -47,9 +58,52 @@ def show_value(field: str, value) -> str:
              "rating": lambda v: RATING_NAMES.get(v, v)}
     if field in names:
         return names[field](value) or str(value)
+    if field == "route":
+        return dict(NOT_ACCEPTED_ROUTES).get(value, str(value))
     if field == "due_at" and isinstance(value, str):
         return localtime(datetime.fromisoformat(value))
     return str(value)
+
+
+def unit_of(code: str | None) -> str:
+    """'hrss' or 'township_gov:dongtun' as its Chinese name."""
+    department, _, township = (code or "").partition(":")
+    return current_app.extensions["taxonomy"].department_name(department, township or None) or "—"
+
+
+def audit_detail(kind: str, detail: dict | None) -> str:
+    """An audit row's detail in words (the table stores it as JSON)."""
+    detail = detail or {}
+    if kind == "locked":
+        return f"锁定 {detail.get('minutes', '')} 分钟"
+    if kind == "export":
+        fmt = {"xlsx": "Excel", "csv": "CSV"}.get(detail.get("format"), detail.get("format", ""))
+        queue = QUEUES.get(detail.get("queue"), "全部")
+        return f"{fmt}，{queue}" + ("（带筛选条件）" if set(detail.get("args") or {}) - {"queue"} else "")
+    target = f"对象：{detail['target']}" if detail.get("target") else ""
+    if kind == "user_created":
+        return f"{target}，{ROLE_NAMES.get(detail.get('role'), '')}，{unit_of(detail.get('unit'))}"
+    if kind == "user_role":
+        before, after = detail.get("before") or {}, detail.get("after") or {}
+        return (f"{target}，{ROLE_NAMES.get(before.get('role'), '')}·{unit_of(before.get('unit'))} → "
+                f"{ROLE_NAMES.get(after.get('role'), '')}·{unit_of(after.get('unit'))}")
+    return target
+
+
+def message_meta(message) -> str:
+    """'受理告知 · 已送达' for an outbound message."""
+    return f"{MESSAGE_KINDS.get(message.kind, '发给信访人')} · {MESSAGE_STATES.get(message.state, '')}".rstrip(" ·")
+
+
+def visible_changes(event) -> list[tuple[str, object, object, bool]]:
+    """(field, before, after, changed) of an event worth showing; unchanged fields are not struck."""
+    before = event.before or {}
+    rows = []
+    for field, value in (event.after or {}).items():
+        if field in ("model_version", "message_id"):
+            continue
+        rows.append((field, before.get(field), value, field in before and before[field] != value))
+    return rows
 
 
 @bp.context_processor
@@ -65,5 +119,6 @@ def _helpers() -> dict:
         "rating_name": lambda r: RATING_NAMES.get(r, r or ""), "role_name": ROLE_NAMES.get,
         "phone": lambda address: access.phone(current_user, address),
         "can": lambda action, state=None: access.can(current_user, action, state),
-        "queue_names": QUEUES, "now_utc": utcnow,
+        "queue_names": QUEUES, "now_utc": utcnow, "audit_name": lambda k: AUDIT_NAMES.get(k, k),
+        "audit_detail": audit_detail, "message_meta": message_meta, "visible_changes": visible_changes,
     }
