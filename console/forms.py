@@ -1,9 +1,13 @@
 """Flask-WTF forms. Every POST form carries a CSRF token; the filter form is a GET."""
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, PasswordField, SelectField, StringField,
+from wtforms import (BooleanField, HiddenField, PasswordField, SelectField, StringField,
                      TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -35,6 +39,35 @@ def _choices(kind: str, blank: str | None = "全部") -> list[SelectChoice]:
     return _options(head + [(code, row["name"]) for code, row in table.items()])
 
 
+_DATE = re.compile(r"^\s*(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+
+class ChineseDateField(StringField):
+    """A day typed as staff write it: 2026年12月1日, 2026-12-01, 2026/12/1, 2026.12.1, or
+    12月1日 (this year). Shown back as 2026年12月1日. A plain text box: the browser's own date
+    picker shows the browser's locale (mm/dd/yyyy on an English system), not Chinese."""
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not raw:
+            return
+        compact = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", raw)
+        match = compact or _DATE.match(raw)
+        if match is None:
+            raise ValueError("日期格式应为 2026年12月1日 或 2026-12-01")
+        year = match.group(1) or datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).year
+        try:
+            self.data = date(int(year), int(match.group(2)), int(match.group(3)))
+        except ValueError as exc:
+            raise ValueError("没有这一天") from exc
+
+    def _value(self) -> str:
+        if isinstance(self.data, date):
+            return f"{self.data.year}年{self.data.month}月{self.data.day}日"
+        return self.raw_data[0] if self.raw_data else ""
+
+
 class LoginForm(Form):
     username = StringField("用户名", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("密码", validators=[DataRequired(), Length(max=256)])
@@ -51,8 +84,8 @@ class FilterForm(Form):
     township = SelectField("乡镇", validators=[Optional()])
     channel = SelectField("渠道", choices=_options([("", "全部"), *CHANNELS]), validators=[Optional()])
     state = SelectField("状态", validators=[Optional()])
-    date_from = DateField("自", validators=[Optional()])
-    date_to = DateField("至", validators=[Optional()])
+    date_from = ChineseDateField("自", validators=[Optional()])
+    date_to = ChineseDateField("至", validators=[Optional()])
 
     def __init__(self, *args, state_names: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)

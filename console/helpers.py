@@ -1,6 +1,7 @@
 """What templates need to show codes as Chinese names, local times and masked phones."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -39,11 +40,18 @@ def state_names() -> dict[str, str]:
     return current_app.extensions["templates"]["zh"]["states"]
 
 
-def localtime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+ISO = "%Y-%m-%d %H:%M"  # the ledger keeps sortable dates
+_PADDED = re.compile(r"(?<!\d)0(\d)(?=[月日时])")
+
+
+def localtime(moment: datetime | None, fmt: str = "%Y年%m月%d日 %H:%M") -> str:
+    """A naive-UTC time in the county's zone, in Chinese: 2026年12月2日 09:05 (month and
+    day without a leading zero)."""
     if moment is None:
         return ""
     tz = ZoneInfo(current_app.config["TIMEZONE"])
-    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).strftime(fmt)
+    text = moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).strftime(fmt)
+    return _PADDED.sub(r"\1", text)
 
 
 def show_value(field: str, value) -> str:

@@ -36,7 +36,7 @@ def register_data(app: Flask) -> None:
     """Taxonomy and templates are validated here: a broken file stops the start."""
     app.extensions["taxonomy"] = load_taxonomy(app.config["CONFIG_DIR"])
     app.extensions["templates"] = load_templates(app.config["CONFIG_DIR"])
-    app.extensions["answers"] = load_answers(app.config["CONFIG_DIR"])
+    app.extensions["answers"] = load_answers(app.config["CONFIG_DIR"], app.extensions["taxonomy"].issue_types)
 
 
 def register_extensions(app: Flask) -> None:
