@@ -187,3 +187,15 @@ def test_cases_show_text_and_unknown_number(app, runner, phone):
     assert "{" not in text.output.splitlines()[0]
     missing = runner.invoke(args=["cases", "show", "YJ0000000000", "--json"])
     assert missing.exit_code != 0 and "no case" in missing.output
+
+
+def test_the_chinese_readme_lists_the_same_commands_as_the_english_one(app, runner):
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    pattern = re.compile(r"flask --app wsgi ([a-z0-9-]+(?: [a-z0-9-]+)?)")
+    english = set(pattern.findall((root / "README.md").read_text(encoding="utf-8")))
+    chinese = set(pattern.findall((root / "README.zh.md").read_text(encoding="utf-8")))
+    assert english - chinese == set() and {"users disable", "users reset-password", "cases show"} <= chinese
+    for command in english:  # and every one of them exists
+        assert runner.invoke(args=[*command.split(), "--help"]).exit_code == 0, command
