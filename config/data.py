@@ -93,12 +93,28 @@ def load_templates(config_dir: Path | str = CONFIG_DIR) -> dict[str, dict]:
     return raw
 
 
-def load_answers(config_dir: Path | str = CONFIG_DIR) -> tuple[tuple[str, str], ...]:
-    """Answer templates (常用答复) staff start from: (title, text) pairs."""
+@dataclass(frozen=True)
+class Answer:
+    """An answer template; `types` are the issue types it fits (empty: every case)."""
+    title: str
+    text: str
+    types: tuple[str, ...] = ()
+
+
+def load_answers(config_dir: Path | str = CONFIG_DIR, issue_types: Any = None) -> tuple[Answer, ...]:
+    """Answer templates (常用答复) staff start from. `types` codes are checked against the
+    taxonomy's issue types when given."""
     rows = _read_yaml(Path(config_dir) / "answers.yaml") or []
     if not isinstance(rows, list) or not all(isinstance(r, dict) and r.get("title") and r.get("text") for r in rows):
-        raise DataError("answers.yaml: a list of {title, text}")
-    return tuple((str(r["title"]), str(r["text"])) for r in rows)
+        raise DataError("answers.yaml: a list of {title, text, types}")
+    answers = []
+    for row in rows:
+        types = row.get("types") or []
+        if not isinstance(types, list) or (issue_types is not None and set(types) - set(issue_types)):
+            raise DataError(f"answers.yaml: {row['title']}: types must be issue type codes, got {types!r}")
+        answers.append(Answer(str(row["title"]), str(row["text"]), tuple(types)))
+    return tuple(answers)
+
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def can(user, action: str, state: str | None = None) -> bool:
         return role in TRIAGE
     if action in ("reply", "note", "assign_person"):
         return role in ACT
-    if action == "audit":
+    if action in ("audit", "users"):
         return role == "admin"
     return False
 

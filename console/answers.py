@@ -12,8 +12,11 @@ class _Values(dict):
 
 
 def answer_templates(case: Case) -> list[tuple[str, str]]:
-    """(title, text) with the case's number and unit filled in."""
+    """(title, text) with the case's number and unit filled in: the templates made for the
+    case's issue type first, then the general ones; other types' templates are left out."""
     taxonomy = current_app.extensions["taxonomy"]
     values = _Values(number=case.number, unit=taxonomy.department_name(case.department, case.township),
                      township=taxonomy.township_name(case.township))
-    return [(title, text.format_map(values)) for title, text in current_app.extensions["answers"]]
+    answers = current_app.extensions["answers"]
+    fitting = [a for a in answers if case.issue_type in a.types] + [a for a in answers if not a.types]
+    return [(answer.title, answer.text.format_map(values)) for answer in fitting]

@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 from flask import current_app
 from openpyxl import Workbook
 
-from console.helpers import RATING_NAMES, localtime, state_names
+from console.helpers import ISO, RATING_NAMES, localtime, state_names
 from console.forms import CHANNELS
 from models import Case
 
@@ -39,12 +39,12 @@ def ledger_rows(cases: Iterable[Case], phone, name=lambda case: case.citizen_nam
     taxonomy = current_app.extensions["taxonomy"]
     names, channels = state_names(), dict(CHANNELS)
     for case in cases:
-        row = [case.number, localtime(case.received_at), channels.get(case.channel, case.channel),
+        row = [case.number, localtime(case.received_at, ISO), channels.get(case.channel, case.channel),
                names.get(case.state, case.state), taxonomy.issue_type_name(case.issue_type),
                taxonomy.department_name(case.department, case.township), taxonomy.township_name(case.township),
                case.village or "", "是" if case.urgent else "", name(case),
                phone(case.contact.address if case.contact else case.citizen_phone), case.assignee or "",
-               localtime(case.due_at), RATING_NAMES.get(case.rating, ""), text(case)]
+               localtime(case.due_at, ISO), RATING_NAMES.get(case.rating, ""), text(case)]
         yield [guard(value) for value in row]
 
 

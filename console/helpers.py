@@ -1,6 +1,7 @@
 """What templates need to show codes as Chinese names, local times and masked phones."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ from flask_login import current_user
 from console import access
 from console.blueprint import bp
 from console.auth import ROLE_NAMES
-from console.forms import CHANNELS
+from console.forms import CHANNELS, NOT_ACCEPTED_ROUTES
 from console.queries import QUEUES
 from models import utcnow
 
@@ -27,17 +28,36 @@ FIELD_NAMES = {"issue_type": "问题类型", "department": "责任单位", "town
                "conflict_unit": "回避单位", "appended": "并入正文",
                "repeat_of": "原件", "similar_to": "最相似", "similarity": "相似度", "repeat_count": "重复次数",
                "repeat": "重复件", "group": "集体访", "group_size": "人数"}
+AUDIT_NAMES = {"login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "login_locked": "锁定期间尝试",
+               "logout": "退出", "export": "导出台账", "user_created": "新增人员", "user_disabled": "停用账号",
+               "user_enabled": "启用账号", "user_role": "更改角色或单位", "password_reset": "重置密码",
+               "password_changed": "修改密码"}
+# Outbound message kinds and delivery states, as the case page shows them.
+MESSAGE_KINDS = {"ack": "受理回执", "reply": "自动回复", "page": "值班呼叫", "staff_reply": "工作人员回复",
+                 "notice_accepted": "受理告知", "notice_not_accepted": "不予受理告知", "notice_extended": "延期告知",
+                 "notice_answered": "答复", "notice_review": "复查告知", "notice_closed": "办结告知",
+                 "notice_in_progress": "办理告知", "safety": "安全提示",
+                 "page_summary": "值班汇总呼叫", "group_alert": "集体访预警"}
+MESSAGE_STATES = {"queued": "待发送", "sending": "发送中", "outbox": "已记录（未接短信通道）", "sent": "已发出",
+                  "delivered": "已送达", "undelivered": "未送达", "suppressed": "已退订未发"}
 
 
 def state_names() -> dict[str, str]:
     return current_app.extensions["templates"]["zh"]["states"]
 
 
-def localtime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+ISO = "%Y-%m-%d %H:%M"  # the ledger keeps sortable dates
+_PADDED = re.compile(r"(?<!\d)0(\d)(?=[月日时])")
+
+
+def localtime(moment: datetime | None, fmt: str = "%Y年%m月%d日 %H:%M") -> str:
+    """A naive-UTC time in the county's zone, in Chinese: 2026年12月2日 09:05 (month and
+    day without a leading zero)."""
     if moment is None:
         return ""
     tz = ZoneInfo(current_app.config["TIMEZONE"])
-    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).strftime(fmt)
+    text = moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).strftime(fmt)
+    return _PADDED.sub(r"\1", text)
 
 
 def show_value(field: str, value) -> str:
@@ -53,9 +73,52 @@ def show_value(field: str, value) -> str:
              "rating": lambda v: RATING_NAMES.get(v, v)}
     if field in names:
         return names[field](value) or str(value)
+    if field == "route":
+        return dict(NOT_ACCEPTED_ROUTES).get(value, str(value))
     if field == "due_at" and isinstance(value, str):
         return localtime(datetime.fromisoformat(value))
     return str(value)
+
+
+def unit_of(code: str | None) -> str:
+    """'hrss' or 'township_gov:dongtun' as its Chinese name."""
+    department, _, township = (code or "").partition(":")
+    return current_app.extensions["taxonomy"].department_name(department, township or None) or "—"
+
+
+def audit_detail(kind: str, detail: dict | None) -> str:
+    """An audit row's detail in words (the table stores it as JSON)."""
+    detail = detail or {}
+    if kind == "locked":
+        return f"锁定 {detail.get('minutes', '')} 分钟"
+    if kind == "export":
+        fmt = {"xlsx": "Excel", "csv": "CSV"}.get(detail.get("format"), detail.get("format", ""))
+        queue = QUEUES.get(detail.get("queue"), "全部")
+        return f"{fmt}，{queue}" + ("（带筛选条件）" if set(detail.get("args") or {}) - {"queue"} else "")
+    target = f"对象：{detail['target']}" if detail.get("target") else ""
+    if kind == "user_created":
+        return f"{target}，{ROLE_NAMES.get(detail.get('role'), '')}，{unit_of(detail.get('unit'))}"
+    if kind == "user_role":
+        before, after = detail.get("before") or {}, detail.get("after") or {}
+        return (f"{target}，{ROLE_NAMES.get(before.get('role'), '')}·{unit_of(before.get('unit'))} → "
+                f"{ROLE_NAMES.get(after.get('role'), '')}·{unit_of(after.get('unit'))}")
+    return target
+
+
+def message_meta(message) -> str:
+    """'受理告知 · 已送达' for an outbound message."""
+    return f"{MESSAGE_KINDS.get(message.kind, '发给信访人')} · {MESSAGE_STATES.get(message.state, '')}".rstrip(" ·")
+
+
+def visible_changes(event) -> list[tuple[str, object, object, bool]]:
+    """(field, before, after, changed) of an event worth showing; unchanged fields are not struck."""
+    before = event.before or {}
+    rows = []
+    for field, value in (event.after or {}).items():
+        if field in ("model_version", "message_id"):
+            continue
+        rows.append((field, before.get(field), value, field in before and before[field] != value))
+    return rows
 
 
 @bp.context_processor
@@ -71,5 +134,6 @@ def _helpers() -> dict:
         "rating_name": lambda r: RATING_NAMES.get(r, r or ""), "role_name": ROLE_NAMES.get,
         "phone": lambda address: access.phone(current_user, address),
         "can": lambda action, state=None: access.can(current_user, action, state),
-        "queue_names": QUEUES, "now_utc": utcnow,
+        "queue_names": QUEUES, "now_utc": utcnow, "audit_name": lambda k: AUDIT_NAMES.get(k, k),
+        "audit_detail": audit_detail, "message_meta": message_meta, "visible_changes": visible_changes,
     }

@@ -17,6 +17,8 @@ DUE_SOON_DAYS = 3
 # States whose due_at is a deadline for staff (for `answered` it is the citizen's review window).
 RUNNING = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.EXTENDED,
            CaseState.REVIEW)
+# 在办: accepted and not yet answered (a review reopens it); registered cases wait for triage.
+IN_HAND = (CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.EXTENDED, CaseState.REVIEW)
 QUEUES = {  # code -> label, in the order of the tabs
     "triage": "待分类确认", "open": "在办", "overdue": "已超期", "due_soon": "即将到期",
     "awaiting_rating": "待评价", "unsatisfied": "不满意", "repeats": "重复件", "groups": "集体访", "all": "全部",
@@ -58,7 +60,7 @@ def queue_condition(queue: str, now: datetime):
     soon = now + timedelta(days=DUE_SOON_DAYS)
     return {
         "triage": and_(Case.needs_triage.is_(True), Case.state == CaseState.REGISTERED),
-        "open": Case.state.in_(CaseState.OPEN),
+        "open": Case.state.in_(IN_HAND),
         "overdue": and_(Case.state.in_(RUNNING), Case.due_at < now),
         "due_soon": and_(Case.state.in_(RUNNING), Case.due_at >= now, Case.due_at < soon),
         "awaiting_rating": and_(Case.state == CaseState.ANSWERED, Case.rating.is_(None)),

@@ -1,6 +1,8 @@
 """Reading views: the queues, the per-unit overview and the case page."""
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, render_template, request
 from flask_login import current_user
 
@@ -13,8 +15,10 @@ from console.helpers import state_names
 from console.queries import QUEUES, Filters
 from cases.services import TRANSITIONS
 from models import CaseState, utcnow
+from models.db import db
 
 LINK_ARGS = ("queue", *Filters.__dataclass_fields__)
+log = logging.getLogger(__name__)
 DEFAULT_QUEUE = {"admin": "triage", "officer": "triage", "handler": "open", "leader": "overdue"}
 
 
@@ -71,13 +75,23 @@ def template_only(case) -> bool:
 
 ERRORS = {403: ("无权访问", "您的账号无权查看或办理此项。"), 404: ("未找到", "该页面或信访件不存在，或不在您的办理范围内。"),
           400: ("请求无效", "页面已过期或表单无效，请返回刷新后重试。"),
-          429: ("请求过于频繁", "请求过于频繁，请稍后再试。")}
+          429: ("请求过于频繁", "请求过于频繁，请稍后再试。"),
+          405: ("不支持的操作", "该网址不支持这种请求方式，请从页面上的按钮进入。"),
+          413: ("内容过大", "提交的内容超过了大小上限，请缩小后重试。"),
+          500: ("系统出错", "系统暂时出错，已记录。请稍后重试；已保存的内容不会丢失。")}
 
 
 @bp.errorhandler(400)
 @bp.errorhandler(403)
 @bp.errorhandler(404)
 @bp.errorhandler(429)
+@bp.errorhandler(405)
+@bp.errorhandler(413)
+@bp.errorhandler(500)
 def _error(exc):
-    title, message = ERRORS.get(exc.code, (exc.name, ""))
-    return render_template("console/error.html", code=exc.code, title=title, message=message), exc.code
+    code = getattr(exc, "code", None) or 500
+    if code == 500:
+        db.session.rollback()  # the failed request's changes must not ride along with the page
+        log.error("console error: %s", getattr(exc, "original_exception", None) or exc)
+    title, message = ERRORS.get(code, ("出错了", ""))
+    return render_template("console/error.html", code=code, title=title, message=message), code

@@ -44,7 +44,7 @@ def register_data(app: Flask) -> None:
     if app.config.get("SMS_PROVIDER", "twilio") != "twilio":
         for table in app.extensions["templates"].values():
             catalogue.check(table, app.config["SMS_PROVIDER"])
-    app.extensions["answers"] = load_answers(app.config["CONFIG_DIR"])
+    app.extensions["answers"] = load_answers(app.config["CONFIG_DIR"], app.extensions["taxonomy"].issue_types)
     app.extensions["ledger_spec"] = load_ledger_spec(app.config["CONFIG_DIR"])
     app.extensions["conflict_detector"] = load_detector(Path(app.config["CONFIG_DIR"]) / "conflict.yaml")
 

@@ -20,9 +20,11 @@ messages_cli = AppGroup("messages", help="Stored messages.")
 
 def register(app: Flask) -> None:
     from api.keys import open311_cli
+    from cases.commands import cases_show
     from core.cli_cases import cases_cli
     from gateway.commands import outbound_cli
 
+    cases_cli.add_command(cases_show)
     for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli, cases_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker)
@@ -121,9 +123,9 @@ def users_create(username: str, password: str, role: str, department: str | None
         raise click.ClickException(f"user {username!r} exists")
     if len(password) < 8:
         raise click.ClickException("the password needs at least 8 characters")
-    user = User(username=username, role=role, department=department, township=township)
-    user.set_password(password)
-    db.session.add(user)
+    from console import staff
+
+    staff.create(username, role, f"{department}:{township}" if township else department, "cli", password=password)
     db.session.commit()
     click.echo(f"created {role} {username}")
 
@@ -145,7 +147,13 @@ def users_seed_admin() -> None:
     """On a database with no staff: create `admin` with a random password, printed once."""
     from models import User
 
+    admin = db.session.execute(select(User.username).where(User.role == "admin").limit(1)).scalar()
+    if admin is not None:
+        click.echo(f"There is already an admin ({admin}); nothing created. "
+                   f"A forgotten password: flask --app wsgi users reset-password {admin}")
+        return
     if db.session.execute(select(User.id).limit(1)).first():
+        click.echo("Staff accounts exist but no admin: create one with flask --app wsgi users create --role admin")
         return
     password = secrets.token_urlsafe(12)
     user = User(username="admin", role="admin")
@@ -153,6 +161,73 @@ def users_seed_admin() -> None:
     db.session.add(user)
     db.session.commit()
     click.echo(f"First admin login (shown once): admin / {password}")
+
+
+def _staff_change(username: str, change) -> object:
+    """Runs a console.staff change on USERNAME as the CLI, commits; refusals exit non-zero."""
+    from console import staff
+
+    try:
+        result = change(staff.find(username), "cli")
+    except staff.StaffError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    return result
+
+
+@users_cli.command("disable")
+@click.argument("username")
+def users_disable(username: str) -> None:
+    """Disable an account: no more sign-in, and its open sessions stop."""
+    from console import staff
+
+    _staff_change(username, lambda user, actor: staff.set_active(user, False, actor))
+    click.echo(f"disabled {username}")
+
+
+@users_cli.command("enable")
+@click.argument("username")
+def users_enable(username: str) -> None:
+    """Enable a disabled account again."""
+    from console import staff
+
+    _staff_change(username, lambda user, actor: staff.set_active(user, True, actor))
+    click.echo(f"enabled {username}")
+
+
+@users_cli.command("reset-password")
+@click.argument("username")
+def users_reset_password(username: str) -> None:
+    """A one-time password, printed once as the last line; it must be changed at sign-in."""
+    from console import staff
+
+    password = _staff_change(username, staff.reset_password)
+    click.echo(f"one-time password for {username} (shown once, must be changed at sign-in):")
+    click.echo(password)
+
+
+@users_cli.command("set-role")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "officer", "handler", "leader"]))
+@click.option("--department", default=None, help="A department code; township_gov:<township> for a township.")
+def users_set_role(username: str, role: str, department: str | None) -> None:
+    """Change an account's role and unit."""
+    from console import staff
+
+    changed = _staff_change(username, lambda user, actor: staff.set_role(user, role, department, actor))
+    click.echo(f"{username}: {role} {department or ''}".rstrip() if changed else "nothing changed")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """Every account: username, role, unit, state."""
+    from console.staff import unit_code
+    from models import User
+
+    for user in db.session.execute(select(User).order_by(User.username)).scalars():
+        state = "disabled" if not user.active else ("must-change-password" if user.must_change_password else "active")
+        click.echo(f"{user.username}\t{user.role}\t{unit_code(user) or '-'}\t{state}")
 
 
 @click.command("worker")

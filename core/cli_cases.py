@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-cases_cli = AppGroup("cases", help="Cases: import a historical ledger.")
+cases_cli = AppGroup("cases", help="Cases: import a historical ledger, show one case.")
 
 
 @cases_cli.command("import")

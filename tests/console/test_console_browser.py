@@ -28,7 +28,9 @@ def test_officer_handler_leader_admin_walk_a_case_to_its_rating(app, client, sta
 
     handler = browser_page("handler_hrss")
     handler.goto(handler.base + f"/console/cases/{case.id}")
-    handler.select_option("#move-answered select.template-picker", index=5)  # the script fills the answer
+    offered = handler.locator("#move-answered select.template-picker option").all_inner_texts()
+    assert offered[1:3] == ["欠薪已兑付", "欠薪立案查处"] and "低保复核" not in offered  # by the case's type
+    handler.select_option("#move-answered select.template-picker", label="欠薪已兑付")  # the script fills the answer
     assert "工资已全部兑付" in handler.input_value("#answer-answered")
     handler.click("#move-answered button")
     assert handler.is_visible("text=已答复") and handler.is_visible("text=已通知信访人")
