@@ -9,27 +9,35 @@ from cases.replies import Replies, ucs2_units
 from models import Case, CaseState, Message
 
 MAX_UNITS = 3 * 67  # never more than three concatenated UCS-2 segments
+ANSWER_KEYS = ("notice_answered", "notice_review_answered", "notice_reexamine_answered")  # by review round
+_END_PUNCT = "。.！!；;，,、 \n\t"
+
+
+def clause(text: str | None) -> str:
+    """Staff text placed before the template's own punctuation: no '。。'."""
+    return (text or "").strip().rstrip(_END_PUNCT)
 
 
 def notice_for(case: Case, state: str, *, reason: str | None, answer: str | None,
                route: str | None) -> Message | None:
     if case.contact is None:
         return None
-    replies = Replies(current_app.extensions["templates"], case.contact.language)
+    replies = Replies(current_app.extensions["templates"], case.contact.language, case.channel)
     taxonomy = current_app.extensions["taxonomy"]
     tz = current_app.config["TIMEZONE"]
+    reason, answer = clause(reason), clause(answer)
     if state == CaseState.ACCEPTED:
         body = replies.render("notice_accepted", number=case.number, deadline=replies.date(case.due_at, tz),
                               unit=taxonomy.department_name(case.department, case.township))
     elif state == CaseState.NOT_ACCEPTED:
         routes = replies.table["routes"]
         body = replies.render("notice_not_accepted", number=case.number,
-                              route=routes.get(route, routes["other"]).format(reason=reason or ""))
+                              route=routes.get(route, routes["other"]).format(reason=reason))
     elif state == CaseState.EXTENDED:
         body = replies.render("notice_extended", number=case.number, deadline=replies.date(case.due_at, tz),
                               reason=reason)
     elif state == CaseState.ANSWERED:
-        body = _fit(replies, "notice_answered", answer or "", number=case.number)
+        body = _fit(replies, ANSWER_KEYS[min(case.review_round, 2)], answer, number=case.number)
     else:
         return None
     return queue_message(case.contact.address, case.channel, body, f"notice_{state}", contact=case.contact,
@@ -48,7 +56,7 @@ def _fit(replies: Replies, key: str, answer: str, **values: str) -> str:
 def message_to_citizen(case: Case, text: str, kind: str) -> Message | None:
     if case.contact is None:
         return None
-    replies = Replies(current_app.extensions["templates"], case.contact.language)
+    replies = Replies(current_app.extensions["templates"], case.contact.language, case.channel)
     body = replies.table["signature"] + text
     return queue_message(case.contact.address, case.channel, body, kind, contact=case.contact, case=case,
                          unsolicited=True)

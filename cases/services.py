@@ -27,6 +27,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     CaseState.MERGED: (),
 }
 
+FINAL_ROUND = 2  # 复核: its answer is final (Art. 36)
 CLASSIFIED_FIELDS = ("issue_type", "department", "township", "urgent")
 
 
@@ -64,11 +65,28 @@ def append_message(case: Case, message: Message) -> None:
     record_event(case, "supplement", "citizen", after={"message_id": message.id})
 
 
+def flag_urgent(case: Case, message_id: int | None = None) -> None:
+    """A turn of the conversation carried a danger: the case is urgent from now on."""
+    before = {"urgent": bool(case.urgent)}
+    case.urgent = True
+    record_event(case, "urgent", "system", before=before, after={"urgent": True, "message_id": message_id})
+
+
+def mark_repeat(case: Case, earlier: Case) -> None:
+    """重复信访: the citizen raised again a matter an earlier case holds. Both cases say so."""
+    case.repeat_of_id = earlier.id
+    record_event(case, "repeat", "system", after={"repeat_of": earlier.number}, note="重复信访")
+    record_event(earlier, "repeat", "system", after={"repeated_by": case.number}, note="重复信访")
+
+
 def apply_classification(case: Case, result: Any, threshold: float) -> None:
     """Store the classifier's labels; below the threshold the case waits for triage."""
     before = {name: getattr(case, name) for name in CLASSIFIED_FIELDS}
     for name in CLASSIFIED_FIELDS:
         setattr(case, name, getattr(result, name))
+    # Urgent is sticky for the machine: a threat in one turn is not undone by a later,
+    # calmer reading of the whole text. Only staff (correct) clear it.
+    case.urgent = bool(result.urgent or before["urgent"])
     for name in ("issue_type", "department", "township", "urgent"):
         setattr(case, f"{name}_confidence", float(getattr(result, f"{name}_confidence")))
     if getattr(result, "village", None) and not case.village:
@@ -94,10 +112,13 @@ def transition(case: Case, new_state: str, actor: str, *, note: str | None = Non
     _check_requirements(case, new_state, note=note, reason=reason, answer=answer, route=route)
     now = now or utcnow()
     before = {"state": case.state, "due_at": _iso(case.due_at)}
-    case.due_at = due_after(new_state, now, case.due_at)
+    final = new_state == CaseState.ANSWERED and case.review_round >= FINAL_ROUND
+    case.due_at = None if final else due_after(new_state, now, case.due_at)  # a 复核 answer ends the chain
     _stamp(case, new_state, now)
     case.state = new_state
     details = {k: v for k, v in {"reason": reason, "route": route, "answer": answer}.items() if v}
+    if new_state == CaseState.REVIEW:
+        details.update(_to_reviewing_body(case, actor, user_id))
     record_event(case, "state", actor, before=before, after={"state": new_state, "due_at": _iso(case.due_at),
                                                             **details}, note=note, user_id=user_id)
     from cases.notices import notice_for
@@ -106,7 +127,21 @@ def transition(case: Case, new_state: str, actor: str, *, note: str | None = Non
     return [notice] if notice is not None else []
 
 
+def _to_reviewing_body(case: Case, actor: str, user_id: int | None) -> dict:
+    """复查 (Art. 35) goes to the body above the unit that answered, 复核 (Art. 36) to the
+    body above the 复查 body: the case leaves the unit and its handler."""
+    case.review_round += 1
+    body = current_app.extensions["taxonomy"].review_body(case.department, case.review_round)
+    before = {"department": case.department, "assignee": case.assignee}
+    case.department, case.assignee = body, None
+    record_event(case, "assigned", actor, before=before, after={"department": body, "assignee": None},
+                 note="复查" if case.review_round == 1 else "复核", user_id=user_id)
+    return {"review_round": case.review_round}
+
+
 def _check_requirements(case: Case, new_state: str, **given: str | None) -> None:
+    if new_state == CaseState.REVIEW and case.review_round >= FINAL_ROUND:
+        raise TransitionError("the 复核 opinion is final (Art. 36)")
     if new_state == CaseState.EXTENDED and case.extended:
         raise TransitionError("a case may be extended only once (Art. 34)")
     if new_state == CaseState.ACCEPTED and not case.department:

@@ -69,6 +69,11 @@ class Case(db.Model):
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)  # back in front of a supervisor
     assignee: Mapped[str | None] = mapped_column(String(64))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # 0: the first handling; 1: under or after 复查 (Art. 35); 2: 复核 (Art. 36), whose answer is final
+    review_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # a handler's 申请延期 with its reason, waiting for the unit head's approval (Art. 34)
+    extension_request: Mapped[str | None] = mapped_column(Text)
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))  # 重复信访 of that case
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
