@@ -84,6 +84,15 @@ def _ints(env: Mapping[str, str], name: str, default: list[int]) -> list[int]:
         raise ConfigError(f"{name} must be whole numbers separated by commas") from exc
 
 
+def _onduty(env: Mapping[str, str]) -> list[str]:
+    """Phones paged for urgent petitions. In production nobody-to-page is fatal: a danger
+    would reach no person (the app warns at start in development, see core.app)."""
+    phones = _list(env, "ONDUTY_PHONES")
+    if not phones and env.get("APP_ENV", "development") == "production":
+        raise ConfigError("ONDUTY_PHONES must name at least one phone when APP_ENV=production")
+    return phones
+
+
 def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = None) -> dict:
     """Flask config keys built from the environment."""
     env = os.environ if env is None else env
@@ -116,7 +125,7 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "TIMEZONE": env.get("TIMEZONE", "Asia/Shanghai"),
         "LANGUAGE": env.get("LANGUAGE_DEFAULT", "zh"),
         "TRIAGE_THRESHOLD": _float(env, "TRIAGE_THRESHOLD", 0.6),
-        "ONDUTY_PHONES": _list(env, "ONDUTY_PHONES"),
+        "ONDUTY_PHONES": _onduty(env),
         "FLOOD_LIMIT": _int(env, "FLOOD_LIMIT", 20),
         "FLOOD_WINDOW_MINUTES": _int(env, "FLOOD_WINDOW_MINUTES", 10),
         "THREAD_WINDOW_MINUTES": _int(env, "THREAD_WINDOW_MINUTES", 5),

@@ -31,6 +31,21 @@ def answer_review(case: Case) -> list:
     return services.transition(case, CaseState.ANSWERED, "user:review", answer="维持原处理意见。")
 
 
+def _notice(kind: str) -> str:
+    return db.session.execute(select(Message.body).where(Message.kind == kind)
+                              .order_by(Message.id.desc()).limit(1)).scalar_one()
+
+
+def _last_notice() -> str:
+    return _notice("notice_answered")
+
+
+def answer_with_stop(case: Case) -> list:
+    case.department = "hrss"
+    return (services.transition(case, CaseState.ACCEPTED, "user:officer")
+            + services.transition(case, CaseState.ANSWERED, "user:handler", answer="已督促企业发放。"))
+
+
 SCRIPTS = {
     # 1. A new matter is a new case
     "after the question, another matter opens its own case and names both numbers": [
@@ -145,6 +160,17 @@ SCRIPTS = {
         Send("拆迁款不给，俺明天就去县政府门口喝药，不想活了",
              has=["110", "{n0}", "前告知是否受理", "查询{n0}", "值班人员"]),
     ],
+    "staff text ending in 。 gets no 。。; 不予受理 其他 names the reason and where to turn": [
+        Send("我叫张三，东屯镇工地欠薪"),
+        Staff(answer_with_stop),
+        Check(lambda: "已督促企业发放。回复1" in _last_notice() and "。。" not in _last_notice()),
+        Age(timedelta(minutes=10)),
+        Send("我叫张三，东屯镇邻居家的狗总叫"),
+        Staff(lambda c: services.transition(c, CaseState.NOT_ACCEPTED, "user:o", route="other",
+                                            reason="属民间纠纷，不属信访事项。")),
+        Check(lambda: "原因：属民间纠纷，不属信访事项。如有疑问可向县信访局咨询" in _notice("notice_not_accepted")),
+        Check(lambda: "。。" not in _notice("notice_not_accepted")),
+    ],
     # 6. 复查 and 复核 (arts. 35-36)
     "复查 goes to the body above, 复核 after it, and its answer is final": [
         Send("我叫张三，东屯镇工地欠薪"),
@@ -177,11 +203,6 @@ SCRIPTS = {
         Send("复核{n0}", has=["超30日", "第36条"]),
     ],
 }
-
-
-def _last_notice() -> str:
-    return db.session.execute(select(Message.body).where(Message.kind == "notice_answered")
-                              .order_by(Message.id.desc()).limit(1)).scalar_one()
 
 
 @pytest.mark.parametrize("name", list(SCRIPTS))
