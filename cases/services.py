@@ -127,6 +127,32 @@ def transition(case: Case, new_state: str, actor: str, *, note: str | None = Non
     return [notice] if notice is not None else []
 
 
+def request_extension(case: Case, reason: str, actor: str, user_id: int | None = None) -> None:
+    """A handler's 申请延期 (Art. 34): recorded for the unit's 负责人 to decide. The deadline
+    and the citizen are untouched until the head approves (decide_extension)."""
+    if CaseState.EXTENDED not in TRANSITIONS.get(case.state, ()):
+        raise TransitionError(f"{case.state} → {CaseState.EXTENDED} is not allowed")
+    _check_requirements(case, CaseState.EXTENDED, reason=reason)
+    if case.extension_request:
+        raise TransitionError("an extension request is already pending")
+    case.extension_request = reason.strip()
+    record_event(case, "extension_requested", actor, after={"reason": case.extension_request}, user_id=user_id)
+
+
+def decide_extension(case: Case, approve: bool, actor: str, user_id: int | None = None) -> list[Message]:
+    """The head's decision on the pending request. Approved: the case is extended by 30 days
+    and the citizen told the reason (returned notice). Refused: the deadline stands."""
+    reason = case.extension_request
+    if not reason:
+        raise TransitionError("no extension request is pending")
+    case.extension_request = None
+    record_event(case, "extension_approved" if approve else "extension_refused", actor,
+                 before={"reason": reason}, user_id=user_id)
+    if not approve:
+        return []
+    return transition(case, CaseState.EXTENDED, actor, reason=reason, note="单位负责人批准延期", user_id=user_id)
+
+
 def _to_reviewing_body(case: Case, actor: str, user_id: int | None) -> dict:
     """复查 (Art. 35) goes to the body above the unit that answered, 复核 (Art. 36) to the
     body above the 复查 body: the case leaves the unit and its handler."""

@@ -9,7 +9,8 @@ from models.db import db
 from models import Case, CaseState
 from models.contact import mask_address
 
-ACT = ("admin", "officer", "handler")       # leaders read only
+ACT = ("admin", "officer", "handler", "head")  # leaders read only
+UNIT = ("handler", "head")                  # scoped to their unit; the head (负责人) approves extensions
 TRIAGE = ("admin", "officer")               # classify, accept or refuse, assign, merge, close
 FULL_PHONE = ("admin", "officer")
 HANDLER_MOVES = (CaseState.IN_PROGRESS, CaseState.EXTENDED, CaseState.ANSWERED)
@@ -17,7 +18,7 @@ HANDLER_MOVES = (CaseState.IN_PROGRESS, CaseState.EXTENDED, CaseState.ANSWERED)
 
 def scope(user) -> ColumnElement[bool]:
     """The cases this user may see, as a WHERE clause."""
-    if user.role != "handler":
+    if user.role not in UNIT:
         return true()
     if not user.department:
         return false()
@@ -40,7 +41,9 @@ def case_by_number(number: str, user) -> Case | None:
 def can(user, action: str, state: str | None = None) -> bool:
     role = user.role
     if action == "move":
-        return role in TRIAGE or (role == "handler" and state in HANDLER_MOVES)
+        return role in TRIAGE or (role in UNIT and state in HANDLER_MOVES)
+    if action == "decide_extension":
+        return role == "head"  # Art. 34: the unit's 负责人 approves an extension
     if action in ("correct", "assign_unit", "merge", "simulate"):
         return role in TRIAGE
     if action in ("reply", "note", "assign_person"):

@@ -20,7 +20,7 @@ from models import User, utcnow
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-ROLE_NAMES = {"admin": "管理员", "officer": "登记分办", "handler": "承办单位", "leader": "领导"}
+ROLE_NAMES = {"admin": "管理员", "officer": "登记分办", "handler": "承办单位", "head": "单位负责人", "leader": "领导"}
 _DUMMY_HASH = generate_password_hash("not-a-password")  # unknown users cost the same time
 
 

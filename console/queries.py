@@ -19,7 +19,7 @@ RUNNING = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, Case
            CaseState.REVIEW)
 QUEUES = {  # code -> label, in the order of the tabs
     "triage": "待分类确认", "open": "在办", "overdue": "已超期", "due_soon": "即将到期",
-    "awaiting_rating": "待评价", "unsatisfied": "不满意", "all": "全部",
+    "awaiting_rating": "待评价", "unsatisfied": "不满意", "extension": "待批延期", "all": "全部",
 }
 
 
@@ -63,6 +63,7 @@ def queue_condition(queue: str, now: datetime):
         "due_soon": and_(Case.state.in_(RUNNING), Case.due_at >= now, Case.due_at < soon),
         "awaiting_rating": and_(Case.state == CaseState.ANSWERED, Case.rating.is_(None)),
         "unsatisfied": or_(Case.flagged.is_(True), Case.rating == "unsatisfied"),
+        "extension": Case.extension_request.is_not(None),
     }.get(queue)
 
 
