@@ -8,6 +8,7 @@ from sqlalchemy import select
 from cases import services
 from cases.classifier import get_classifier
 from cases.outbox import page_on_duty, queue_message
+from cases.notices import citizen_addresses
 from cases.replies import Replies
 from models import Case, CaseEvent, CaseState, Message
 from models.db import db
@@ -54,11 +55,11 @@ def check_message(message: Message) -> list[Message]:
 
 def _alarm(case: Case, tell_citizen: bool) -> list[Message]:
     outbound = page_on_duty(case)
+    paged = bool(outbound)
     if tell_citizen and case.contact is not None:
-        body = safety_text(Replies(current_app.extensions["templates"], case.contact.language, case.channel),
-                           case, paged=bool(outbound))
-        outbound.append(queue_message(case.contact.address, case.channel, body, "safety",
-                                      contact=case.contact, case=case))
+        outbound += [queue_message(address, channel, safety_text(replies, case, paged), "safety",
+                                   contact=case.contact, case=case)
+                     for address, channel, replies in citizen_addresses(case)]
     return outbound
 
 

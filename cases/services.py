@@ -72,6 +72,14 @@ def flag_urgent(case: Case, message_id: int | None = None) -> None:
     record_event(case, "urgent", "system", before=before, after={"urgent": True, "message_id": message_id})
 
 
+def move_to_contact(case: Case, contact: Contact, actor: str) -> None:
+    """The citizen proved the case is theirs from another address (a web chat browser that
+    verified the same phone): the case follows them."""
+    before = {"contact_id": case.contact_id}
+    case.contact = contact
+    record_event(case, "contact", actor, before=before, after={"contact_id": contact.id})
+
+
 def mark_repeat(case: Case, earlier: Case) -> None:
     """重复信访: the citizen raised again a matter an earlier case holds. Both cases say so."""
     case.repeat_of_id = earlier.id
@@ -123,8 +131,7 @@ def transition(case: Case, new_state: str, actor: str, *, note: str | None = Non
                                                             **details}, note=note, user_id=user_id)
     from cases.notices import notice_for
 
-    notice = notice_for(case, new_state, reason=reason, answer=answer, route=route)
-    return [notice] if notice is not None else []
+    return notice_for(case, new_state, reason=reason, answer=answer, route=route)
 
 
 def request_extension(case: Case, reason: str, actor: str, user_id: int | None = None) -> None:
@@ -274,5 +281,4 @@ def staff_reply(case: Case, text: str, actor: str, user_id: int | None = None) -
     from cases.notices import message_to_citizen
 
     record_event(case, "reply", actor, note=text, user_id=user_id)
-    message = message_to_citizen(case, text, "staff_reply")
-    return [message] if message is not None else []
+    return message_to_citizen(case, text, "staff_reply")

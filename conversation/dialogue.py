@@ -79,7 +79,7 @@ def _flood_guard(turn: Turn, outcome: Outcome) -> Outcome:
         flood = {"since": now.isoformat(), "count": 0, "noticed": False}
     flood["count"] += 1
     if flood["count"] > config["FLOOD_LIMIT"]:
-        outcome.replies = [] if flood["noticed"] else turn.say("flood")
+        outcome.replies = turn.say_if("flood_quiet") if flood["noticed"] else turn.say("flood")
         flood["noticed"] = True
     state["flood"] = flood
     turn.contact.dialogue = state
