@@ -68,7 +68,7 @@ def send():
     event = InboundEvent(channel="web", provider_id=f"{_address(secret)[4:18]}-{client_id}",
                          address=_address(secret), body=text)
     replies = receive(event, request.get_data(as_text=True)[:20000])
-    return _with_cookie(jsonify(replies=replies, client_id=client_id), secret if fresh else None)
+    return with_cookie(jsonify(replies=replies, client_id=client_id), secret if fresh else None)
 
 
 @bp.get("/api/chat/messages")
@@ -129,7 +129,21 @@ def _contact() -> Contact | None:
                               ).scalar_one_or_none()
 
 
-def _with_cookie(response: Response, secret: str | None) -> Response:
+def identity_contact(create: bool) -> tuple[Contact | None, str | None]:
+    """This browser's contact (created when asked: the phone may come before any message)
+    and the new cookie secret to set, if any."""
+    contact = _contact()
+    if contact is not None or not create:
+        return contact, None
+    secret, fresh = _identity()
+    contact = Contact(channel="web", address=_address(secret), dialogue={}, language=current_app.config["LANGUAGE"],
+                      opted_out=False)
+    db.session.add(contact)
+    db.session.flush()
+    return contact, secret if fresh else None
+
+
+def with_cookie(response: Response, secret: str | None) -> Response:
     if secret:
         secure = (current_app.config.get("PUBLIC_BASE_URL") or "").startswith("https://")
         response.set_cookie(COOKIE, secret, max_age=365 * 24 * 3600, httponly=True, samesite="Strict",

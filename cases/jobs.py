@@ -15,6 +15,8 @@ class Jobs(Protocol):
 
     def send_message(self, message_id: int) -> None: ...
 
+    def check_message(self, message_id: int) -> None: ...  # the danger check of one inbound turn
+
 
 def jobs() -> Jobs:
     """The app's job runner (``app.extensions["jobs"]``, set by the app factory)."""

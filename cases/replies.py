@@ -38,13 +38,20 @@ class Rendered(str):
 
 
 class Replies:
-    """Templates of one language, signature first."""
+    """Templates of one language, signature first. A channel may override some of them
+    (`channels: {web: {...}}`): the web chat speaks in bubbles, not in SMS wording."""
 
-    def __init__(self, templates: dict[str, dict], language: str = "zh") -> None:
-        self.table = templates.get(language) or templates["zh"]
+    def __init__(self, templates: dict[str, dict], language: str = "zh", channel: str | None = None) -> None:
+        table = templates.get(language) or templates["zh"]
+        overrides = (table.get("channels") or {}).get(channel) or {}
+        self.table = {**table, **overrides} if overrides else table
 
     def render(self, key: str, **values: Any) -> Rendered:
         return Rendered(self.table["signature"] + self.table[key].format(**values), key, values)
+
+    def has(self, key: str) -> bool:
+        """A template that says something (an empty one means: no reply on this channel)."""
+        return bool(self.table.get(key))
 
     def state_name(self, state: str) -> str:
         return self.table["states"].get(state, state)

@@ -29,6 +29,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     CaseState.MERGED: (),
 }
 
+FINAL_ROUND = 2  # 复核: its answer is final (Art. 36)
 CLASSIFIED_FIELDS = ("issue_type", "department", "township", "urgent")
 
 
@@ -85,11 +86,36 @@ def latest_open_case_past_cap(contact: Contact, cap: int, now: datetime | None =
                               .order_by(Case.id.desc()).limit(1)).scalar_one_or_none()
 
 
+def flag_urgent(case: Case, message_id: int | None = None) -> None:
+    """A turn of the conversation carried a danger: the case is urgent from now on."""
+    before = {"urgent": bool(case.urgent)}
+    case.urgent = True
+    record_event(case, "urgent", "system", before=before, after={"urgent": True, "message_id": message_id})
+
+
+def move_to_contact(case: Case, contact: Contact, actor: str) -> None:
+    """The citizen proved the case is theirs from another address (a web chat browser that
+    verified the same phone): the case follows them."""
+    before = {"contact_id": case.contact_id}
+    case.contact = contact
+    record_event(case, "contact", actor, before=before, after={"contact_id": contact.id})
+
+
+def mark_repeat(case: Case, earlier: Case) -> None:
+    """重复信访: the citizen raised again a matter an earlier case holds. Both cases say so."""
+    case.repeat_of_id = earlier.id
+    record_event(case, "repeat", "system", after={"repeat_of": earlier.number}, note="重复信访")
+    record_event(earlier, "repeat", "system", after={"repeated_by": case.number}, note="重复信访")
+
+
 def apply_classification(case: Case, result: Any, threshold: float) -> None:
     """Store the classifier's labels; below the threshold the case waits for triage."""
     before = {name: getattr(case, name) for name in CLASSIFIED_FIELDS}
     for name in CLASSIFIED_FIELDS:
         setattr(case, name, getattr(result, name))
+    # Urgent is sticky for the machine: a threat in one turn is not undone by a later,
+    # calmer reading of the whole text. Only staff (correct) clear it.
+    case.urgent = bool(result.urgent or before["urgent"])
     for name in ("issue_type", "department", "township", "urgent"):
         setattr(case, f"{name}_confidence", float(getattr(result, f"{name}_confidence")))
     if getattr(result, "village", None) and not case.village:
@@ -139,19 +165,61 @@ def transition(case: Case, new_state: str, actor: str, *, note: str | None = Non
     _check_requirements(case, new_state, note=note, reason=reason, answer=answer, route=route)
     now = now or utcnow()
     before = {"state": case.state, "due_at": _iso(case.due_at)}
-    case.due_at = due_after(new_state, now, case.due_at)
+    final = new_state == CaseState.ANSWERED and case.review_round >= FINAL_ROUND
+    case.due_at = None if final else due_after(new_state, now, case.due_at)  # a 复核 answer ends the chain
     _stamp(case, new_state, now)
     case.state = new_state
     details = {k: v for k, v in {"reason": reason, "route": route, "answer": answer}.items() if v}
+    if new_state == CaseState.REVIEW:
+        details.update(_to_reviewing_body(case, actor, user_id))
     record_event(case, "state", actor, before=before, after={"state": new_state, "due_at": _iso(case.due_at),
                                                             **details}, note=note, user_id=user_id)
     from cases.notices import notice_for
 
-    notice = notice_for(case, new_state, reason=reason, answer=answer, route=route)
-    return [notice] if notice is not None else []
+    return notice_for(case, new_state, reason=reason, answer=answer, route=route)
+
+
+def request_extension(case: Case, reason: str, actor: str, user_id: int | None = None) -> None:
+    """A handler's 申请延期 (Art. 34): recorded for the unit's 负责人 to decide. The deadline
+    and the citizen are untouched until the head approves (decide_extension)."""
+    if CaseState.EXTENDED not in TRANSITIONS.get(case.state, ()):
+        raise TransitionError(f"{case.state} → {CaseState.EXTENDED} is not allowed")
+    _check_requirements(case, CaseState.EXTENDED, reason=reason)
+    if case.extension_request:
+        raise TransitionError("an extension request is already pending")
+    case.extension_request = reason.strip()
+    record_event(case, "extension_requested", actor, after={"reason": case.extension_request}, user_id=user_id)
+
+
+def decide_extension(case: Case, approve: bool, actor: str, user_id: int | None = None) -> list[Message]:
+    """The head's decision on the pending request. Approved: the case is extended by 30 days
+    and the citizen told the reason (returned notice). Refused: the deadline stands."""
+    reason = case.extension_request
+    if not reason:
+        raise TransitionError("no extension request is pending")
+    case.extension_request = None
+    record_event(case, "extension_approved" if approve else "extension_refused", actor,
+                 before={"reason": reason}, user_id=user_id)
+    if not approve:
+        return []
+    return transition(case, CaseState.EXTENDED, actor, reason=reason, note="单位负责人批准延期", user_id=user_id)
+
+
+def _to_reviewing_body(case: Case, actor: str, user_id: int | None) -> dict:
+    """复查 (Art. 35) goes to the body above the unit that answered, 复核 (Art. 36) to the
+    body above the 复查 body: the case leaves the unit and its handler."""
+    case.review_round += 1
+    body = current_app.extensions["taxonomy"].review_body(case.department, case.review_round)
+    before = {"department": case.department, "assignee": case.assignee}
+    case.department, case.assignee = body, None
+    record_event(case, "assigned", actor, before=before, after={"department": body, "assignee": None},
+                 note="复查" if case.review_round == 1 else "复核", user_id=user_id)
+    return {"review_round": case.review_round}
 
 
 def _check_requirements(case: Case, new_state: str, **given: str | None) -> None:
+    if new_state == CaseState.REVIEW and case.review_round >= FINAL_ROUND:
+        raise TransitionError("the 复核 opinion is final (Art. 36)")
     if new_state == CaseState.EXTENDED and case.extended:
         raise TransitionError("a case may be extended only once (Art. 34)")
     if new_state == CaseState.ACCEPTED and not case.department:
@@ -259,5 +327,4 @@ def staff_reply(case: Case, text: str, actor: str, user_id: int | None = None) -
     from cases.notices import message_to_citizen
 
     record_event(case, "reply", actor, note=text, user_id=user_id)
-    message = message_to_citizen(case, text, "staff_reply")
-    return [message] if message is not None else []
+    return message_to_citizen(case, text, "staff_reply")

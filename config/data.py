@@ -29,6 +29,12 @@ class Taxonomy:
     departments: dict[str, dict]
     townships: dict[str, dict]
     aliases: dict[str, str] = field(default_factory=dict)  # any township name -> code
+    review: dict[str, Any] = field(default_factory=dict)  # review.yaml: bodies, review, reexamine
+
+    def review_body(self, department: str | None, round_: int) -> str:
+        """The body that handles review round 1 (复查) or 2 (复核) of a unit's answer."""
+        table = self.review["review" if round_ == 1 else "reexamine"]
+        return table.get("units", {}).get(department or "", table["default"])
 
     def issue_type_name(self, code: str | None) -> str:
         return self.issue_types.get(code or "", {}).get("name", "")
@@ -37,7 +43,8 @@ class Taxonomy:
         """The unit a citizen sees; township_gov names the township's government."""
         if code == "township_gov" and township in self.townships:
             return self.townships[township]["name"] + "政府"
-        return self.departments.get(code or "", {}).get("name", "")
+        row = self.departments.get(code or "") or self.review.get("bodies", {}).get(code or "", {})
+        return row.get("name", "")
 
     def township_name(self, code: str | None) -> str:
         return self.townships.get(code or "", {}).get("name", "")
@@ -73,10 +80,31 @@ def load_taxonomy(config_dir: Path | str = CONFIG_DIR) -> Taxonomy:
     prefix = str(raw.get("case_prefix", "")).upper()
     if not (prefix.isalpha() and prefix.isascii() and 1 <= len(prefix) <= 4):
         raise DataError("case_prefix must be 1-4 ASCII letters")
-    return Taxonomy(raw.get("county", ""), prefix, issue_types, departments, townships, aliases)
+    review = _load_review(config_dir, departments)
+    return Taxonomy(raw.get("county", ""), prefix, issue_types, departments, townships, aliases, review)
 
 
-REQUIRED_TEMPLATES = ("signature", "date", "ack", "ack_urgent", "status", "status_closed", "status_list",
+def _load_review(config_dir: Path | str, departments: dict[str, dict]) -> dict[str, Any]:
+    """review.yaml, checked: every body named, every default and exception a known body."""
+    path = Path(config_dir) / "review.yaml"
+    raw = (_read_yaml(path) if path.exists() else None) or {}
+    bodies = raw.get("bodies") or {"petition_bureau": departments["petition_bureau"]}
+    if not all(isinstance(b, dict) and b.get("name") for b in bodies.values()):
+        raise DataError("review.yaml: every body needs a name")
+    known = set(bodies) | set(departments)
+    for level in ("review", "reexamine"):
+        table = raw.setdefault(level, {}) or {}
+        table.setdefault("default", next(iter(bodies)))
+        table["units"] = table.get("units") or {}
+        raw[level] = table
+        targets = [table["default"], *table["units"].values()]
+        if any(t not in known for t in targets):
+            raise DataError(f"review.yaml [{level}]: unknown body in {targets}")
+    raw["bodies"] = bodies
+    return raw
+
+
+REQUIRED_TEMPLATES = ("signature", "date", "ack", "status", "status_closed", "status_list",
                       "status_list_item", "status_none", "not_found", "help", "empty", "error", "page",
                       "deadline_label", "states", "pending_unit")
 

@@ -113,6 +113,15 @@ def _sms(env: Mapping[str, str]) -> dict:
     }
 
 
+def _onduty(env: Mapping[str, str]) -> list[str]:
+    """Phones paged for urgent petitions. In production nobody-to-page is fatal: a danger
+    would reach no person (the app warns at start in development, see core.app)."""
+    phones = _list(env, "ONDUTY_PHONES")
+    if not phones and env.get("APP_ENV", "development") == "production":
+        raise ConfigError("ONDUTY_PHONES must name at least one phone when APP_ENV=production")
+    return phones
+
+
 def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = None) -> dict:
     """Flask config keys built from the environment."""
     env = os.environ if env is None else env
@@ -148,7 +157,7 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         # weight of one imported ledger row in `nlp train` (a seed example weighs 1; 0 leaves
         # the county's history out of training): docs/decisions.md
         "LEDGER_TRAINING_WEIGHT": _float(env, "LEDGER_TRAINING_WEIGHT", 1.0),
-        "ONDUTY_PHONES": _list(env, "ONDUTY_PHONES"),
+        "ONDUTY_PHONES": _onduty(env),
         "LEADER_PHONES": _list(env, "LEADER_PHONES"),  # the bureau's leaders: one page per group petition
         "FLOOD_LIMIT": _int(env, "FLOOD_LIMIT", 20),
         "FLOOD_WINDOW_MINUTES": _int(env, "FLOOD_WINDOW_MINUTES", 10),

@@ -12,7 +12,8 @@ from models import Case, CaseState
 from models.contact import mask_address
 
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-ACT = ("admin", "officer", "handler")       # leaders read only
+ACT = ("admin", "officer", "handler", "head")  # leaders read only
+UNIT = ("handler", "head")                  # scoped to their unit; the head (负责人) approves extensions
 TRIAGE = ("admin", "officer")               # classify, accept or refuse, assign, merge, close
 FULL_PHONE = ("admin", "officer")
 HANDLER_MOVES = (CaseState.IN_PROGRESS, CaseState.EXTENDED, CaseState.ANSWERED)
@@ -21,7 +22,7 @@ HANDLER_MOVES = (CaseState.IN_PROGRESS, CaseState.EXTENDED, CaseState.ANSWERED)
 def scope(user) -> ColumnElement[bool]:
     """The cases this user may see, as a WHERE clause. A unit never sees a petition about
     its own staff (回避: Case.conflict_unit), whoever it is assigned to."""
-    if user.role != "handler":
+    if user.role not in UNIT:
         return true()
     if not user.department:
         return false()
@@ -45,7 +46,9 @@ def case_by_number(number: str, user) -> Case | None:
 def can(user, action: str, state: str | None = None) -> bool:
     role = user.role
     if action == "move":
-        return role in TRIAGE or (role == "handler" and state in HANDLER_MOVES)
+        return role in TRIAGE or (role in UNIT and state in HANDLER_MOVES)
+    if action == "decide_extension":
+        return role == "head"  # Art. 34: the unit's 负责人 approves an extension
     if action in ("correct", "assign_unit", "merge", "simulate"):
         return role in TRIAGE
     if action in ("reply", "note", "assign_person"):

@@ -23,6 +23,8 @@ REQUIREMENTS = {
     "needs a answer": "须填写处理意见（答复内容）。",
     "needs a note": "办结须写明化解情况（不化解不销号）。",
     "merge into": "只能并入另一件在办的信访件。",
+    "already pending": "已有延期申请待单位负责人批准。",
+    "no extension request": "没有待批准的延期申请。",
 }
 
 
@@ -94,6 +96,8 @@ def move(case_id: int):
         return _invalid(case, form)
     if target == "not_accepted" and form.route.data == "other" and not (form.reason.data or "").strip():
         return _refused(case, TransitionError("needs a reason"))
+    if target == "extended":
+        return _request_extension(case, form.reason.data or "")
     try:
         outbound = services.transition(case, target, current_user.actor, note=form.note.data or None,
                                        reason=form.reason.data or None, answer=form.answer.data or None,
@@ -103,6 +107,28 @@ def move(case_id: int):
         return _refused(case, exc, target)
     told = "，已通知信访人" if outbound else ""
     return _done(case, f"状态已变更为「{state_names().get(target, target)}」{told}。", outbound)
+
+
+def _request_extension(case: Case, reason: str):
+    """Art. 34: a handler asks, the unit's 负责人 decides; nothing changes for the citizen yet."""
+    try:
+        services.request_extension(case, reason, current_user.actor, user_id=current_user.id)
+    except TransitionError as exc:
+        return _refused(case, exc, "extended")
+    return _done(case, "已提交延期申请，待单位负责人批准。")
+
+
+@bp.post("/cases/<int:case_id>/extension/<decision>")
+def decide_extension(case_id: int, decision: str):
+    case = _load(case_id, "decide_extension")
+    if decision not in ("approve", "refuse") or not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        outbound = services.decide_extension(case, decision == "approve", current_user.actor,
+                                             user_id=current_user.id)
+    except TransitionError as exc:
+        return _refused(case, exc, "extended")
+    return _done(case, "已批准延期，已告知信访人。" if decision == "approve" else "未批准延期。", outbound)
 
 
 @bp.post("/cases/<int:case_id>/assign")

@@ -21,7 +21,7 @@ from gateway.limits import MESSAGE as LIMIT_MESSAGE, client_address, limiter
 from models import User, utcnow
 
 LOCKED = "登录失败次数过多，从此处登录已锁定，请 15 分钟后再试。"
-ROLE_NAMES = {"admin": "管理员", "officer": "登记分办", "handler": "承办单位", "leader": "领导"}
+ROLE_NAMES = {"admin": "管理员", "officer": "登记分办", "handler": "承办单位", "head": "单位负责人", "leader": "领导"}
 _DUMMY_HASH = generate_password_hash("not-a-password")  # unknown users cost the same time
 
 

@@ -21,7 +21,7 @@ RUNNING = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, Case
 IN_HAND = (CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.EXTENDED, CaseState.REVIEW)
 QUEUES = {  # code -> label, in the order of the tabs
     "triage": "待分类确认", "open": "在办", "overdue": "已超期", "due_soon": "即将到期",
-    "awaiting_rating": "待评价", "unsatisfied": "不满意", "repeats": "重复件", "groups": "集体访", "all": "全部",
+    "awaiting_rating": "待评价", "unsatisfied": "不满意", "repeats": "重复件", "groups": "集体访", "extension": "待批延期", "all": "全部",
 }
 
 
@@ -67,6 +67,7 @@ def queue_condition(queue: str, now: datetime):
         "unsatisfied": or_(Case.flagged.is_(True), Case.rating == "unsatisfied"),
         "repeats": Case.repeat_of_id.is_not(None),      # cases.repeats: petitions of a matter filed before
         "groups": Case.group_id.is_not(None),           # cases.groups: cases of a group petition
+        "extension": Case.extension_request.is_not(None),
     }.get(queue)
 
 

@@ -30,7 +30,8 @@ def dashboard():
     return render_template(
         "console/dashboard.html", data=data, ratio=charts.ratio,
         per_day=charts.stacked_days(data.days, data.per_day, dict(CHANNELS)),
-        by_issue=charts.horizontal(issues), by_township=charts.horizontal(towns))
+        by_issue=charts.horizontal(issues), by_township=charts.horizontal(towns),
+        onduty_configured=bool(current_app.config["ONDUTY_PHONES"]))
 
 
 @bp.get("/export.<fmt>")

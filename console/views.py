@@ -19,7 +19,7 @@ from models.db import db
 
 LINK_ARGS = ("queue", *Filters.__dataclass_fields__)
 log = logging.getLogger(__name__)
-DEFAULT_QUEUE = {"admin": "triage", "officer": "triage", "handler": "open", "leader": "overdue"}
+DEFAULT_QUEUE = {"admin": "triage", "officer": "triage", "handler": "open", "head": "extension", "leader": "overdue"}
 
 
 def filters_from_request() -> tuple[FilterForm, Filters]:
@@ -61,6 +61,7 @@ def case_page(case_id: int):
     return render_template(
         "console/case.html", case=case, thread=queries.thread(case), merged_here=queries.merged_here(case),
         correct=correct, confirm=ConfirmForm(), moves=moves, move_form=TransitionForm(),
+        decide=access.can(current_user, "decide_extension") and bool(case.extension_request),
         assign=AssignForm(formdata=None, data={"assignee": case.assignee or ""}), reply=ReplyForm(),
         note=NoteForm(), merge=MergeForm(), answers=answer_templates(case), now=utcnow(),
         can_merge=CaseState.MERGED in TRANSITIONS.get(case.state, ()) and access.can(current_user, "merge"),

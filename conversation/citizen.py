@@ -14,17 +14,24 @@ from cases.classifier import get_place_extractor
 from models.db import db
 from models import Case, CaseState, utcnow
 from conversation.turn import Outcome, Turn
-from nlp.intent import find_name
+from nlp.intent import Kind, find_name
+from nlp.normalize import to_simplified
 
 
 def fill_details(case: Case, text: str, answer: bool = False) -> None:
     """Name and place the citizen gave, kept for the formal notice (Art. 23). `answer`:
-    the text answers our question, so a bare leading name counts."""
+    the text answers our question, so a bare leading name counts. Places are read in
+    simplified characters: '我們村' is 'our village', not a village called '們村'."""
     case.citizen_name = case.citizen_name or find_name(text, answer=answer)
-    place = get_place_extractor().extract(text)
+    place = get_place_extractor().extract(to_simplified(text))
     case.village = case.village or place.village
     if place.code and not case.township:
         case.township = place.code
+
+
+def has_place(text: str) -> bool:
+    place = get_place_extractor().extract(to_simplified(text))
+    return bool(place.code or place.village)
 
 
 def missing_details(case: Case) -> str | None:
@@ -73,12 +80,14 @@ def status_one(turn: Turn) -> list[str]:
 def status_text(case: Case, turn: Turn) -> str:
     taxonomy = current_app.extensions["taxonomy"]
     replies = turn.replies
+    label = replies.table["deadline_label"]
+    label = label.get(f"{case.state}_{case.review_round}") or label.get(case.state, "")
     unit = taxonomy.department_name(case.department, case.township) if case.state != CaseState.REGISTERED else ""
     values = dict(number=case.number, state=replies.state_name(case.state), unit=unit or replies.text("pending_unit"))
     if case.due_at is None or case.state not in CaseState.OPEN:
         return replies.render("status_closed", **values)
     deadline = replies.date(case.due_at, current_app.config["TIMEZONE"])
-    return replies.render("status", deadline_label=replies.deadline_label(case.state), deadline=deadline, **values)
+    return replies.render("status", deadline_label=label, deadline=deadline, **values)
 
 
 def supplement(turn: Turn, as_petition: Callable[[Turn], Outcome]) -> Outcome:
@@ -127,14 +136,33 @@ def rate(turn: Turn) -> list[str]:
 
 
 def review(turn: Turn) -> list[str]:
-    case, ask = _answered_target(turn, "review_which")
+    """复查 of an answer (Art. 35) or 复核 of a 复查 answer (Art. 36), each within 30 days;
+    a 复核 answer is final. The request goes to the reviewing body (cases.services)."""
+    wanted = 2 if turn.intent.kind == Kind.REEXAMINE else 1
+    prefix = "review" if wanted == 1 else "reexamine"
+    case, ask = _answered_target(turn, f"{prefix}_which")
     if ask:
         return ask
     if case is None:
-        return turn.say("review_none")
+        return turn.say(f"{prefix}_none")
+    turn.message.case_id = case.id  # the request belongs to the case's thread
+    refusal = _review_refusal(turn, case, wanted)
+    if refusal:
+        return refusal
+    services.transition(case, CaseState.REVIEW, "citizen", note=("复查" if wanted == 1 else "复核") + "申请")
+    body = current_app.extensions["taxonomy"].department_name(case.department)
+    return turn.say(f"{prefix}_ok", number=case.number, body=body)
+
+
+def _review_refusal(turn: Turn, case: Case, wanted: int) -> list[str] | None:
+    if case.review_round >= services.FINAL_ROUND:
+        return turn.say("review_final", number=case.number)
     if case.state != CaseState.ANSWERED or case.answered_at is None:
         return turn.say("review_not_answered", number=case.number)
+    if wanted == 1 and case.review_round == 1:
+        return turn.say("review_use_reexamine", number=case.number)
+    if wanted == 2 and case.review_round == 0:
+        return turn.say("reexamine_needs_review", number=case.number)
     if utcnow() - case.answered_at > timedelta(days=REVIEW_WINDOW_DAYS):
-        return turn.say("review_late", number=case.number)
-    services.transition(case, CaseState.REVIEW, "citizen", note="复查申请 (短信)")
-    return turn.say("review_ok", number=case.number)
+        return turn.say("review_late" if wanted == 1 else "reexamine_late", number=case.number)
+    return None

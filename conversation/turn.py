@@ -10,11 +10,16 @@ from nlp.intent import Intent
 
 @dataclass
 class Outcome:
-    """The immediate answers, the cases to classify later, and outbound messages queued."""
+    """The immediate answers, the cases to classify later, the inbound messages whose danger
+    check runs later (queued mode), and outbound messages queued. `urgent`: this turn raised
+    the alarm; `danger_checked`: the turn's text was already judged (with its whole case)."""
     replies: list[str]
     intent: str
     classify_case_ids: list[int] = field(default_factory=list)
     outbound: list[Message] = field(default_factory=list)
+    check_message_ids: list[int] = field(default_factory=list)
+    urgent: bool = False
+    danger_checked: bool = False
 
 
 @dataclass
@@ -27,3 +32,8 @@ class Turn:
 
     def say(self, key: str, **values) -> list[str]:
         return [self.replies.render(key, **values)]
+
+    def say_if(self, key: str, **values) -> list[str]:
+        """A reply this channel may leave out (an empty template): SMS stays silent where
+        the web chat shows a bubble."""
+        return self.say(key, **values) if self.replies.has(key) else []

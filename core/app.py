@@ -1,6 +1,7 @@
 """The application factory: a short list of steps."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
@@ -28,12 +29,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     configure_logging()
     register_security(app)
+    warn_unsafe_settings(app)
     register_data(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def warn_unsafe_settings(app: Flask) -> None:
+    """Loud at start: without an on-duty phone an urgent petition pages nobody (production
+    refuses to start, config.settings)."""
+    if not app.config.get("ONDUTY_PHONES"):
+        logging.getLogger("gateway").warning(
+            "ONDUTY_PHONES is empty: urgent petitions will page NOBODY; set it before going live")
 
 
 def register_data(app: Flask) -> None:

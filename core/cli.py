@@ -110,15 +110,15 @@ def nlp_classify(path: str) -> None:
 @users_cli.command("create")
 @click.option("--username", required=True)
 @click.option("--password", required=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "officer", "handler", "leader"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "officer", "handler", "head", "leader"]))
 @click.option("--department", default=None, help="A department code; township_gov:<township> for a township.")
 def users_create(username: str, password: str, role: str, department: str | None) -> None:
     """Create a staff account."""
     from models import User
 
     department, township = _scope(department)
-    if role == "handler" and not department:
-        raise click.ClickException("a handler needs --department")
+    if role in ("handler", "head") and not department:
+        raise click.ClickException(f"a {role} needs --department")
     if db.session.execute(select(User).where(User.username == username)).scalar_one_or_none():
         raise click.ClickException(f"user {username!r} exists")
     if len(password) < 8:

@@ -52,6 +52,8 @@ def receive(event: InboundEvent, raw: str, deliver: bool = False) -> list[str]:
     dispatch(outcome.outbound)
     for case_id in outcome.classify_case_ids:
         jobs().classify_case(case_id)
+    for message_id in outcome.check_message_ids:
+        jobs().check_message(message_id)
     return [] if deliver else outcome.replies
 
 
@@ -130,4 +132,6 @@ def reprocess(message_id: int) -> list[Message]:
     dispatch(outcome.outbound + sent)
     for case_id in outcome.classify_case_ids:
         jobs().classify_case(case_id)
+    for message_id in outcome.check_message_ids:
+        jobs().check_message(message_id)
     return sent

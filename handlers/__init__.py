@@ -5,7 +5,7 @@ case services, and commit once at the end. Run by rq on Redis, or inline without
 below hand work here without importing this package."""
 from __future__ import annotations
 
-from handlers.inbound import classify_case
+from handlers.inbound import check_message, classify_case
 from handlers.outbound import send_message
 from handlers.queue import enqueue, init_queue
 
@@ -18,6 +18,9 @@ class QueuedJobs:
 
     def send_message(self, message_id: int) -> None:
         enqueue(send_message, message_id)
+
+    def check_message(self, message_id: int) -> None:
+        enqueue(check_message, message_id)
 
 
 __all__ = ["QueuedJobs", "enqueue", "init_queue"]

@@ -90,6 +90,10 @@ class Case(db.Model):
     repeat_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     group_id: Mapped[int | None] = mapped_column(ForeignKey("case_groups.id"))
     id_digest: Mapped[str | None] = mapped_column(String(64))
+    # 0: the first handling; 1: under or after 复查 (Art. 35); 2: 复核 (Art. 36), whose answer is final
+    review_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # a handler's 申请延期 with its reason, waiting for the unit head's approval (Art. 34)
+    extension_request: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

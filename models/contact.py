@@ -18,6 +18,7 @@ class Contact(db.Model):
     channel: Mapped[str] = mapped_column(String(16))
     address: Mapped[str] = mapped_column(String(128))
     name: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)  # web chat: verified by an SMS code
     language: Mapped[str] = mapped_column(String(8), default="zh")
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     # Conversation state that must survive restarts and be shared by workers:

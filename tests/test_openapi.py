@@ -41,4 +41,4 @@ def test_no_server_error(app):
 
         run()
         ran.append(f"{operation.method.upper()} {operation.path}")
-    assert len(ran) == 9, ran
+    assert len(ran) == 11, ran

@@ -47,3 +47,36 @@ def test_urgent_case_pages_on_duty_through_the_queue(make_app, redis_url):
         page = db.session.execute(select(Message).where(Message.kind == "page")).scalar_one()
         assert page.address == "+8613900000001" and case.number in page.body
         assert page.state == "outbox"  # no provider credentials: recorded, not sent
+
+
+def test_threat_in_a_supplement_is_checked_by_the_worker(make_app, redis_url):
+    """Queued mode: the request does no jieba work; the worker's danger check of the 补充
+    flags the accepted case, pages the on-duty officer and tells the citizen 110/120."""
+    from cases import services
+
+    app = make_app(REDIS_URL=redis_url, RQ_QUEUE="test-gateway-danger")
+    with app.app_context():
+        _empty_tables()
+    phone = Phone(app.test_client())
+    phone.send("我叫张三，东屯镇工地拖欠工资三个月")
+    with app.app_context():
+        queue = app.extensions["rq_queue"]
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        case = db.session.execute(select(Case)).scalar_one()
+        case.department = "hrss"
+        services.transition(case, "accepted", "user:o")
+        db.session.commit()
+        number = case.number
+    app.extensions.pop("classifier")
+    [reply] = phone.send(f"补充{number} 老板再不给钱我就去他家门口喝药")
+    assert "已将补充内容加入" in reply
+    with app.app_context():
+        assert "classifier" not in app.extensions  # nothing heavy in the request
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        db.session.expire_all()
+        case = db.session.execute(select(Case)).scalar_one()
+        assert case.urgent and case.state == "accepted"
+        kinds = [m.kind for m in db.session.execute(select(Message).where(Message.direction == "out")).scalars()]
+        assert kinds.count("page") == 1 and kinds.count("safety") == 1
+        safety = db.session.execute(select(Message).where(Message.kind == "safety")).scalar_one()
+        assert "110" in safety.body and safety.address == "+8613800000000"
