@@ -10,6 +10,11 @@ from cases.replies import Replies, segments
 from models import Case, Contact, Message, MessageState
 from models.db import db
 
+# Sent ahead of everything else, never held back by the citizen-notice rate limit (pages)
+# and run at once when the queue is down.
+URGENT_KINDS = ("page", "safety", "alert")
+STAFF_KINDS = ("page", "alert")  # to the on-duty officer, not to a citizen
+
 
 def queue_message(address: str, channel: str, body: str, kind: str, *, contact: Contact | None = None,
                   case: Case | None = None, unsolicited: bool = False) -> Message:
@@ -37,4 +42,4 @@ def dispatch(messages: list[Message]) -> None:
     """After the commit that recorded them: hand queued messages to the send job."""
     for message in messages:
         if message.state == MessageState.QUEUED:
-            jobs().send_message(message.id)
+            jobs().send_message(message.id, urgent=message.kind in URGENT_KINDS)

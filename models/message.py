@@ -37,6 +37,7 @@ class Message(db.Model):
         Index("ix_messages_contact_created", "contact_id", "created_at"),
         Index("ix_messages_case_id", "case_id"),
         Index("ix_messages_state", "state"),
+        Index("ix_messages_direction_state_created", "direction", "state", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
