@@ -43,3 +43,17 @@ def dispatch(messages: list[Message]) -> None:
     for message in messages:
         if message.state == MessageState.QUEUED:
             jobs().send_message(message.id, urgent=message.kind in URGENT_KINDS)
+
+
+RESENDABLE = (MessageState.FAILED, MessageState.UNDELIVERED, MessageState.QUEUED)
+
+
+def resend(message: Message) -> bool:
+    """Staff send a failed, undelivered or stuck outbound message again, from a fresh
+    count of attempts. False when it is not one of those. The caller commits, then
+    calls ``dispatch``."""
+    if message.direction != "out" or message.state not in RESENDABLE:
+        return False
+    message.state, message.status_rank, message.attempts = MessageState.QUEUED, 0, 0
+    message.next_attempt_at, message.error = None, None
+    return True

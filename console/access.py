@@ -47,6 +47,8 @@ def can(user, action: str, state: str | None = None) -> bool:
         return role in ACT
     if action == "audit":
         return role == "admin"
+    if action == "outbound":  # failed and stuck outbound messages, resend
+        return role in TRIAGE
     return False
 
 
