@@ -12,6 +12,7 @@ from datetime import timezone
 from flask import Blueprint, Response, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from gateway.breaker import redis_failed, redis_usable
 from models.db import db
 
 bp = Blueprint("metrics", __name__)
@@ -30,12 +31,12 @@ _lock = threading.Lock()
 def count(metric: str, channel: str, outcome: str) -> None:
     field = f"{metric}|{channel}|{outcome}"
     queue = current_app.extensions.get("rq_queue")
-    if queue is not None:
+    if queue is not None and redis_usable():
         try:
             queue.connection.hincrby(KEY, field, 1)
             return
         except Exception:  # a metric is never worth failing a message for
-            pass
+            redis_failed()
     with _lock:
         _local[field] += 1
 

@@ -19,6 +19,7 @@ from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
 
 from gateway import metrics
+from gateway.breaker import redis_failed, redis_usable
 from models.db import db
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,12 @@ def enqueue(fn: Callable[..., None], *ids: int, urgent: bool = False) -> bool:
         _run_inline(fn, ids)
         return True
     try:
+        if not redis_usable():
+            raise RedisError("failed moments ago; not asked again yet")
         queue.enqueue(fn, *ids, retry=Retry(max=3, interval=[5, 30, 120]))
         return True
     except RedisError as exc:
+        redis_failed()
         log.warning("enqueue %s%s failed (%s): %s", fn.__name__, ids, type(exc).__name__,
                     "running it inline" if urgent else "left to the sweeper")
         metrics.count("gateway_enqueue_failures_total", fn.__name__, "inline" if urgent else "deferred")

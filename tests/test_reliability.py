@@ -131,3 +131,16 @@ def test_classification_goes_to_the_urgent_queue(make_app, redis_url):
     Phone(app.test_client()).send(PLAIN)
     with app.app_context():
         assert app.extensions["rq_urgent"].count == 1 and app.extensions["rq_queue"].count == 0
+
+
+def test_a_redis_that_just_failed_is_not_asked_again_at_once(make_app, monkeypatch):
+    from rq import Queue
+
+    app = fresh(make_app, REDIS_URL=DEAD_REDIS)
+    calls = []
+    original = Queue.enqueue
+    monkeypatch.setattr(Queue, "enqueue", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    Phone(app.test_client(), "+8613800000001").send(PLAIN)
+    Phone(app.test_client(), "+8613800000002").send(PLAIN)
+    assert len(calls) == 1                                       # the second went straight to inline
+    assert counts(app)["classified"] == 2
