@@ -23,6 +23,15 @@ def _database_uri(url: str | None, instance_path: Path) -> str:
     return url
 
 
+def _engine_options(uri: str) -> dict:
+    """A database that does not answer must fail a request in seconds (then the message
+    goes to the spool), not hang it past the provider's timeout."""
+    options: dict = {"pool_pre_ping": True}
+    if uri.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": 5}
+    return options
+
+
 def _secret_key(env: Mapping[str, str], instance_path: Path) -> str:
     """SECRET_KEY from the environment; in development, one generated once and kept
     in instance/ so sessions survive restarts. In production a missing key is fatal."""
@@ -92,7 +101,7 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "APP_ENV": env.get("APP_ENV", "development"),
         "SECRET_KEY": _secret_key(env, instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_uri(env.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(_database_uri(env.get("DATABASE_URL"), instance_path)),
         "REDIS_URL": env.get("REDIS_URL") or None,
         "RQ_QUEUE": env.get("RQ_QUEUE", "gateway"),  # outbound sends; "<name>-urgent" goes first
         "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,

@@ -60,6 +60,8 @@ def _spooled(name: str, events, raw: str, exc: Exception) -> list[str]:
     except DATABASE_DOWN:
         pass
     texts = [event for event in events if event.kind == "text"]
+    if len(texts) < len(events):  # subscribe, location...: no petition to keep
+        log.warning("%s webhook: %d non-text event(s) not stored during the outage", name, len(events) - len(texts))
     try:
         for event in texts:
             spool.write(event, raw)

@@ -144,3 +144,18 @@ def test_a_redis_that_just_failed_is_not_asked_again_at_once(make_app, monkeypat
     Phone(app.test_client(), "+8613800000002").send(PLAIN)
     assert len(calls) == 1                                       # the second went straight to inline
     assert counts(app)["classified"] == 2
+
+
+def test_the_worker_schedules_the_sweep_at_maintenance(make_app, redis_url):
+    from handlers.worker import GatewayWorker
+
+    app = fresh(make_app, REDIS_URL=redis_url, RQ_QUEUE="test-rel-maint", SWEEP_INTERVAL_SECONDS=10)
+    worker = GatewayWorker(queues(app), app, connection=app.extensions["rq_queue"].connection)
+    assert worker.maintenance_interval == 10 and worker.dequeue_timeout == 10
+    worker.run_maintenance_tasks()
+    registry = ScheduledJobRegistry(queue=app.extensions["rq_urgent"])
+    [job_id] = registry.get_job_ids()
+    with app.app_context():
+        from rq.job import Job
+
+        assert Job.fetch(job_id, connection=app.extensions["rq_queue"].connection).func_name.endswith("sweep_job")
