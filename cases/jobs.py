@@ -13,7 +13,9 @@ from flask import current_app
 class Jobs(Protocol):
     def classify_case(self, case_id: int) -> None: ...
 
-    def send_message(self, message_id: int) -> None: ...
+    def send_message(self, message_id: int, urgent: bool = False) -> None:
+        """Urgent sends (pages, safety notices) go on the urgent queue, and run inline when
+        the queue cannot take them."""
 
     def check_message(self, message_id: int) -> None: ...  # the danger check of one inbound turn
 

@@ -13,6 +13,11 @@ from cases.replies import Rendered, Replies, segments
 from models import Case, Contact, Message, MessageState, utcnow
 from models.db import db
 
+# Sent ahead of everything else, never held back by the citizen-notice rate limit (pages)
+# and run at once when the queue is down.
+URGENT_KINDS = ("page", "safety", "alert")
+STAFF_KINDS = ("page", "alert")  # to the on-duty officer, not to a citizen
+
 
 def queue_message(address: str, channel: str, body: str, kind: str, *, contact: Contact | None = None,
                   case: Case | None = None, unsolicited: bool = False) -> Message:
@@ -84,4 +89,18 @@ def dispatch(messages: list[Message]) -> None:
     """After the commit that recorded them: hand queued messages to the send job."""
     for message in messages:
         if message.state == MessageState.QUEUED:
-            jobs().send_message(message.id)
+            jobs().send_message(message.id, urgent=message.kind in URGENT_KINDS)
+
+
+RESENDABLE = (MessageState.FAILED, MessageState.UNDELIVERED, MessageState.QUEUED)
+
+
+def resend(message: Message) -> bool:
+    """Staff send a failed, undelivered or stuck outbound message again, from a fresh
+    count of attempts. False when it is not one of those. The caller commits, then
+    calls ``dispatch``."""
+    if message.direction != "out" or message.state not in RESENDABLE:
+        return False
+    message.state, message.status_rank, message.attempts = MessageState.QUEUED, 0, 0
+    message.next_attempt_at, message.error = None, None
+    return True

@@ -24,6 +24,15 @@ def _database_uri(url: str | None, instance_path: Path) -> str:
     return url
 
 
+def _engine_options(uri: str) -> dict:
+    """A database that does not answer must fail a request in seconds (then the message
+    goes to the spool), not hang it past the provider's timeout."""
+    options: dict = {"pool_pre_ping": True}
+    if uri.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": 5}
+    return options
+
+
 def _secret_key(env: Mapping[str, str], instance_path: Path) -> str:
     """SECRET_KEY from the environment; in development, one generated once and kept
     in instance/ so sessions survive restarts. In production a missing key is fatal."""
@@ -130,9 +139,9 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "APP_ENV": env.get("APP_ENV", "development"),
         "SECRET_KEY": _secret_key(env, instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_uri(env.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(_database_uri(env.get("DATABASE_URL"), instance_path)),
         "REDIS_URL": env.get("REDIS_URL") or None,
-        "RQ_QUEUE": env.get("RQ_QUEUE", "gateway"),
+        "RQ_QUEUE": env.get("RQ_QUEUE", "gateway"),  # outbound sends; "<name>-urgent" goes first
         "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,
         "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or None,
         "TWILIO_FROM": env.get("TWILIO_FROM") or None,
@@ -146,7 +155,13 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "OUTBOUND_SEGMENTS_PER_MINUTE": _rates(env, "OUTBOUND_SEGMENTS_PER_MINUTE",
                                                {"sms": 60, "whatsapp": 60, "messenger": 60, "wechat": 600}),
         "OUTBOUND_RETRY_DELAYS": _ints(env, "OUTBOUND_RETRY_DELAYS", [10, 60, 300, 1800]),
-        "SEND_TIMEOUT": _float(env, "SEND_TIMEOUT", 10.0),
+        # Short: a hanging provider must not hold a worker (classification has its own queue).
+        "SEND_TIMEOUT": _float(env, "SEND_TIMEOUT", 5.0),
+        "SWEEP_GRACE_SECONDS": _int(env, "SWEEP_GRACE_SECONDS", 60),
+        "SWEEP_INTERVAL_SECONDS": _int(env, "SWEEP_INTERVAL_SECONDS", 30),
+        "ALERT_PENDING_SECONDS": _int(env, "ALERT_PENDING_SECONDS", 300),
+        "ALERT_REPEAT_MINUTES": _int(env, "ALERT_REPEAT_MINUTES", 30),
+        "SPOOL_DIR": Path(env.get("SPOOL_DIR") or instance_path / "spool"),
         "OPEN311_JURISDICTION": env.get("OPEN311_JURISDICTION", "yanjin"),
         "OPEN311_CONTACT": env.get("OPEN311_CONTACT", "延津县信访局"),
         "CONFIG_DIR": Path(env.get("GATEWAY_CONFIG_DIR") or CONFIG_DIR),

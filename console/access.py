@@ -55,6 +55,8 @@ def can(user, action: str, state: str | None = None) -> bool:
         return role in ACT
     if action in ("audit", "users"):
         return role == "admin"
+    if action == "outbound":  # failed and stuck outbound messages, resend
+        return role in TRIAGE
     return False
 
 

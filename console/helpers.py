@@ -37,7 +37,8 @@ MESSAGE_KINDS = {"ack": "受理回执", "reply": "自动回复", "page": "值班
                  "notice_accepted": "受理告知", "notice_not_accepted": "不予受理告知", "notice_extended": "延期告知",
                  "notice_answered": "答复", "notice_review": "复查告知", "notice_closed": "办结告知",
                  "notice_in_progress": "办理告知", "safety": "安全提示",
-                 "page_summary": "值班汇总呼叫", "group_alert": "集体访预警"}
+                 "page_summary": "值班汇总呼叫", "group_alert": "集体访预警",
+                 "alert": "系统告警", "verify_code": "验证码"}
 MESSAGE_STATES = {"queued": "待发送", "sending": "发送中", "outbox": "已记录（未接短信通道）", "sent": "已发出",
                   "delivered": "已送达", "undelivered": "未送达", "suppressed": "已退订未发"}
 
@@ -105,9 +106,15 @@ def audit_detail(kind: str, detail: dict | None) -> str:
     return target
 
 
+ONDUTY_KINDS = ("page", "page_summary", "alert")   # to the on-duty officer, never the citizen
+LEADER_KINDS = ("group_alert",)
+
+
 def message_meta(message) -> str:
-    """'受理告知 · 已送达' for an outbound message."""
-    return f"{MESSAGE_KINDS.get(message.kind, '发给信访人')} · {MESSAGE_STATES.get(message.state, '')}".rstrip(" ·")
+    """'发给信访人 · 受理告知 · 已送达' for an outbound message: who it went to, what, how far."""
+    who = "发给值班人员" if message.kind in ONDUTY_KINDS else "发给领导" if message.kind in LEADER_KINDS else "发给信访人"
+    parts = (who, MESSAGE_KINDS.get(message.kind, ""), MESSAGE_STATES.get(message.state, ""))
+    return " · ".join(part for part in parts if part)
 
 
 def visible_changes(event) -> list[tuple[str, object, object, bool]]:

@@ -14,6 +14,7 @@ from console.forms import CHANNELS
 from console.models import AuditLog
 from console.queries import QUEUES
 from console.views import filters_from_request
+from gateway.backlog import backlog
 from models.db import db
 from models import Case, CaseEvent, utcnow
 
@@ -27,8 +28,9 @@ def dashboard():
     taxonomy = current_app.extensions["taxonomy"]
     issues = [(taxonomy.issue_type_name(code) or "未分类", n) for code, n in data.by_issue]
     towns = [(taxonomy.township_name(code) or "未识别", n) for code, n in data.by_township]
+    health = backlog() if access.can(current_user, "outbound") else None
     return render_template(
-        "console/dashboard.html", data=data, ratio=charts.ratio,
+        "console/dashboard.html", data=data, ratio=charts.ratio, health=health,
         per_day=charts.stacked_days(data.days, data.per_day, dict(CHANNELS)),
         by_issue=charts.horizontal(issues), by_township=charts.horizontal(towns),
         onduty_configured=bool(current_app.config["ONDUTY_PHONES"]))

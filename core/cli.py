@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from models.db import db
@@ -28,6 +28,7 @@ def register(app: Flask) -> None:
     for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli, cases_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker)
+    app.cli.add_command(sweep)
 
 
 @sms_cli.command("send")
@@ -231,22 +232,36 @@ def users_list() -> None:
 
 
 @click.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-def worker(burst: bool) -> None:
-    """An rq worker with the classifier preloaded (REDIS_URL must be set)."""
-    from rq import SimpleWorker
-
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--urgent-only", is_flag=True, help="Only the urgent queue (classification, pages).")
+def worker(burst: bool, urgent_only: bool) -> None:
+    """An rq worker with the classifier preloaded (REDIS_URL must be set): the urgent queue
+    first, then outbound sends; rq's scheduler and the sweep run inside."""
     from cases.classifier import get_classifier
+    from handlers import queues
+    from handlers.worker import GatewayWorker, die_with_parent
 
-    queue = current_app.extensions.get("rq_queue")
-    if queue is None:
+    listened = queues(current_app)[:1] if urgent_only else queues(current_app)
+    if not listened:
         raise click.ClickException("REDIS_URL is not set: jobs run inline, no worker needed")
     get_classifier()
-    click.echo(f"worker on {queue.name}, model {current_app.extensions['classifier'].model_version}",
-               err=True)
-    # The scheduler runs outbound retries that the send job deferred (enqueue_in).
-    SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+    click.echo(f"worker on {', '.join(q.name for q in listened)}, "
+               f"model {current_app.extensions['classifier'].model_version}", err=True)
+    die_with_parent()
+    app = current_app._get_current_object()
+    GatewayWorker(listened, app, connection=listened[0].connection).work(burst=burst, with_scheduler=True)
     sys.stdout.flush()
+
+
+@click.command("sweep")
+@with_appcontext
+def sweep() -> None:
+    """Hand everything pending longer than SWEEP_GRACE_SECONDS to the jobs again: the
+    spool, unprocessed messages, unclassified cases, due or lost outbound (cron, every
+    minute; the worker does it by itself on rq's scheduler)."""
+    from handlers.sweeper import sweep as sweep_once
+
+    click.echo(f"swept: {sweep_once()}")
 
 
 @messages_cli.command("retry-failed")

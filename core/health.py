@@ -1,4 +1,5 @@
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, current_app, jsonify, redirect, url_for
+from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -15,6 +16,36 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    """Ready to take traffic: the database and (when configured) Redis answer. 503 names
+    what is down. Redis down is survivable (work waits in the database) but not ready."""
+    checks = {"database": _database_ok()}
+    queue = current_app.extensions.get("rq_queue")
+    if queue is not None:
+        checks["redis"] = _redis_ok(queue.connection)
+    ok = all(checks.values())
+    body = {name: "ok" if good else "unreachable" for name, good in checks.items()}
+    return jsonify(status="ok" if ok else "error", **body), 200 if ok else 503
+
+
+def _database_ok() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.commit()
+        return True
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
+
+
+def _redis_ok(connection) -> bool:
+    try:
+        return bool(connection.ping())
+    except RedisError:
+        return False
 
 
 @bp.get("/")

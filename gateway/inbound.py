@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from cases.jobs import jobs
 from cases.outbox import dispatch, queue_message
 from cases.replies import Replies
 from conversation.dialogue import Outcome, respond
 from gateway.base import InboundEvent
-from models import Contact, Message, MessageState, utcnow
+from models import Case, Contact, Message, MessageState, utcnow
 from models.base import dialect_insert
 from models.db import db
 
 log = logging.getLogger(__name__)
+PENDING = (MessageState.RECEIVED, MessageState.FAILED)  # stored, not yet acted on
 
 
 def receive(event: InboundEvent, raw: str, deliver: bool = False) -> list[str]:
@@ -80,12 +82,12 @@ def upsert_contact(event: InboundEvent) -> Contact:
 
 
 def insert_message(event: InboundEvent, contact: Contact, raw: str,
-                    state: str = MessageState.RECEIVED) -> Message | None:
+                    state: str = MessageState.RECEIVED, created_at: datetime | None = None) -> Message | None:
     """The message as received, or None when this provider id was stored before."""
     stmt = dialect_insert(Message, db.session).values(
         direction="in", channel=event.channel, provider_id=event.provider_id, contact_id=contact.id,
         address=event.address, body=event.body, media=event.media, raw=raw, state=state,
-        replies=[], segments=0, attempts=0, status_rank=0, created_at=utcnow(),
+        replies=[], segments=0, attempts=0, status_rank=0, created_at=created_at or utcnow(),
     ).on_conflict_do_nothing(index_elements=["channel", "provider_id"]).returning(Message)
     return db.session.scalars(stmt).first()
 
@@ -100,8 +102,14 @@ def replay(event: InboundEvent) -> list[str]:
 
 
 def _finish(message: Message, contact: Contact, outcome: Outcome) -> None:
+    """One commit: the message processed, and the work left to do written down with it
+    (cases waiting for the classifier), so a lost job is found again by the sweeper."""
+    now = utcnow()
     message.intent, message.replies = outcome.intent, outcome.replies
-    message.state, message.processed_at = MessageState.PROCESSED, utcnow()
+    message.state, message.processed_at = MessageState.PROCESSED, now
+    if outcome.classify_case_ids:
+        db.session.execute(update(Case).where(Case.id.in_(outcome.classify_case_ids))
+                           .values(classify_pending_since=now))
     db.session.commit()
 
 
@@ -120,10 +128,15 @@ def _store_failed(event: InboundEvent, raw: str, deliver: bool = False) -> list[
 
 
 def reprocess(message_id: int) -> list[Message]:
-    """Act again on an inbound message whose processing failed. The provider's request is
-    long answered, so the replies go through the outbound queue. Returns them."""
-    message = db.session.get(Message, message_id)
-    if message is None or message.direction != "in" or message.state != MessageState.FAILED:
+    """Act on an inbound message that was stored but not processed: its processing failed,
+    or it came from the spool after a database outage (received). The provider's request
+    is long answered, so the replies go through the outbound queue. Returns them.
+
+    Idempotent: the message row is locked and only a pending one is processed, so two
+    sweepers, or a sweeper and an operator, never open two cases for it."""
+    message = db.session.execute(select(Message).where(Message.id == message_id).with_for_update()).scalar_one_or_none()
+    if message is None or message.direction != "in" or message.state not in PENDING:
+        db.session.rollback()
         return []
     contact = db.session.execute(select(Contact).where(Contact.id == message.contact_id).with_for_update()).scalar_one()
     outcome = respond(message, contact)

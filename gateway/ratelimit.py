@@ -8,6 +8,7 @@ import threading
 import time
 
 from flask import current_app
+from redis.exceptions import RedisError
 
 _lock = threading.Lock()
 
@@ -30,9 +31,12 @@ def reserve(channel: str, segments: int, now: float | None = None) -> float:
 def _take(key: str, amount: int) -> int:
     queue = current_app.extensions.get("rq_queue")
     if queue is not None:
-        pipe = queue.connection.pipeline()
-        pipe.incrby(key, amount).expire(key, 120)
-        return int(pipe.execute()[0])
+        try:
+            pipe = queue.connection.pipeline()
+            pipe.incrby(key, amount).expire(key, 120)
+            return int(pipe.execute()[0])
+        except RedisError:  # Redis down: count in this process rather than not send at all
+            pass
     with _lock:
         local = current_app.extensions.setdefault("outbound_rate", {})
         local[key] = local.get(key, 0) + amount

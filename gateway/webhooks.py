@@ -7,8 +7,11 @@ from typing import NoReturn
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from sqlalchemy.exc import InterfaceError, OperationalError, TimeoutError as PoolTimeout
+
+from cases.replies import Replies
 from models.db import db
-from gateway import CHANNELS, metrics
+from gateway import CHANNELS, metrics, spool
 from gateway.base import BadPayload, Channel, Forged
 from gateway.events import receive_event
 from gateway.inbound import receive
@@ -19,6 +22,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 WEBHOOK = "gateway_webhook_requests_total"
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
 
 
 @bp.get("/<name>")
@@ -39,11 +43,44 @@ def inbound(name: str, secret: str | None = None):
     raw = request.get_data(cache=True).decode("utf-8", errors="replace")  # kept verbatim on the message
     events = _parsed(name, lambda: channel.parse(request, current_app.config))
     deliver = getattr(channel, "deliver_replies", False)
-    replies = [reply for event in events
-               for reply in (receive(event, raw, deliver) if event.kind == "text" else receive_event(event, raw))]
+    try:
+        replies = [reply for event in events
+                   for reply in (receive(event, raw, deliver) if event.kind == "text" else receive_event(event, raw))]
+    except DATABASE_DOWN as exc:
+        return channel.acknowledge(_spooled(name, events, raw, exc))
     metrics.count(WEBHOOK, name, "accepted")
     log.debug("%s webhook: %d event(s), %d repl(ies)", name, len(events), len(replies))
     return channel.acknowledge(replies)
+
+
+def _spooled(name: str, events, raw: str, exc: Exception) -> list[str]:
+    """The database cannot store the message: spool it (fsync'd) before answering, and
+    acknowledge without a case number; the sweeper loads it when the database is back."""
+    log.error("%s webhook: database unreachable (%s); spooling", name, type(exc).__name__)
+    try:
+        db.session.rollback()
+    except DATABASE_DOWN:
+        pass
+    texts = [event for event in events if event.kind == "text"]
+    if len(texts) < len(events):  # subscribe, location...: no petition to keep
+        log.warning("%s webhook: %d non-text event(s) not stored during the outage", name, len(events) - len(texts))
+    try:
+        for event in texts:
+            spool.write(event, raw)
+    except OSError:
+        log.exception("%s webhook: spooling failed too", name)
+        abort(503, description="storage unavailable; retry later")
+    metrics.count(WEBHOOK, name, "spooled")
+    return [Replies(current_app.extensions["templates"]).render("error")] if texts else []
+
+
+@bp.after_request
+def _count_status(response: Response) -> Response:
+    """Every answer by status, 5xx included (Flask runs this after an error page too)."""
+    name = (request.view_args or {}).get("name", "unknown")
+    metrics.count("gateway_webhook_responses_total", name if name in CHANNELS else "unknown",
+                  str(response.status_code))
+    return response
 
 
 @bp.post("/<name>/status")

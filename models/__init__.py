@@ -7,7 +7,8 @@ from models.user import User, TrainingExample, TrainingSource
 from models.group import CaseGroup
 from models.channel import ApiKey, ChannelToken, ServiceRequest
 from models.security import LoginThrottle, SeenRequest
+from models.heartbeat import Heartbeat
 
 __all__ = ["utcnow", "Contact", "Message", "Direction", "MessageState", "Case", "CaseEvent",
            "CaseCounter", "CaseState", "User", "TrainingExample", "TrainingSource", "ApiKey", "ChannelToken",
-           "ServiceRequest", "LoginThrottle", "SeenRequest", "CaseGroup"]
+           "ServiceRequest", "LoginThrottle", "SeenRequest", "CaseGroup", "Heartbeat"]

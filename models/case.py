@@ -40,6 +40,7 @@ class Case(db.Model):
         Index("ix_cases_group_id", "group_id"),
         Index("ix_cases_id_digest", "id_digest"),
         Index("ix_cases_citizen_name", "citizen_name"),
+        Index("ix_cases_classify_pending_since", "classify_pending_since"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +69,10 @@ class Case(db.Model):
     model_version: Mapped[str | None] = mapped_column(String(64))
     needs_triage: Mapped[bool] = mapped_column(Boolean, default=True)
     classified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Work left to do, written in the transaction that stored the text: set when the case
+    # (or a later part of it) waits for the classifier, cleared by the job that classified
+    # it. The sweeper re-queues what stays set too long (the queue is not the record).
+    classify_pending_since: Mapped[datetime | None] = mapped_column(DateTime)
     # clocks (naive UTC)
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)

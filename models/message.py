@@ -38,6 +38,7 @@ class Message(db.Model):
         Index("ix_messages_case_id", "case_id"),
         Index("ix_messages_state", "state"),
         Index("ix_messages_kind_created", "kind", "created_at"),  # pages of the last hour
+        Index("ix_messages_direction_state_created", "direction", "state", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rq import SimpleWorker
 from sqlalchemy import select
 
+from handlers import queues
 from models.db import db
 from models import Case, Message
 from tests.conftest import Phone, _empty_tables
@@ -23,7 +24,7 @@ def test_webhook_enqueues_and_worker_classifies(make_app, redis_url, monkeypatch
         assert case.number in reply
         assert case.classified_at is None and case.issue_type is None
         assert "classifier" not in app.extensions
-        queue = app.extensions["rq_queue"]
+        queue = app.extensions["rq_urgent"]  # classification goes ahead of outbound sends
         assert queue.count == 1
         SimpleWorker([queue], connection=queue.connection).work(burst=True)
         db.session.expire_all()
@@ -39,8 +40,8 @@ def test_urgent_case_pages_on_duty_through_the_queue(make_app, redis_url):
         _empty_tables()
     Phone(app.test_client()).send("拆迁款不给，俺明天就去县政府门口喝药，不想活了")
     with app.app_context():
-        queue = app.extensions["rq_queue"]
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        listened = queues(app)
+        SimpleWorker(listened, connection=listened[0].connection).work(burst=True)
         db.session.expire_all()
         case = db.session.execute(select(Case)).scalar_one()
         assert case.urgent
