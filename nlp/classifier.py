@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ import numpy as np
 from . import store
 from .analyzer import Analysis, Analyzer, get_analyzer
 from .config import Taxonomy
+from .features import Doc
 from .model import LinearHead
 from .records import seed_digest
 
@@ -36,6 +38,7 @@ class Classification:
     urgent_confidence: float
     keywords: list[str] = field(default_factory=list)
     model_version: str = ""
+    auto_routed: bool = False  # confident enough on issue type AND unit to skip triage
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,6 +66,10 @@ class Classifier:
         self._keywords = [(tax.issue_types.index(r.issue_type), tax.departments.index(r.department),
                            re.compile("|".join(map(re.escape, r.keywords)))) for r in tax.routing if r.keywords]
         self._word_limit = bundle.featurizer.chars.offset
+        u = self._starts[2]  # the urgent head alone, as one logit, for windows of long letters
+        self._W_urgent = np.ascontiguousarray(self._W[:, u + 1] - self._W[:, u])
+        self._b_urgent = float(self._b[u + 1] - self._b[u])
+        self.route_thresholds = tax.auto_route
 
     def classify(self, text: str) -> Classification:
         a = self.analyzer.analyze(text)
@@ -73,10 +80,12 @@ class Classifier:
         town = self.analyzer.townships.extract(a.text)
         t, d = int(p_type.argmax()), int(p_dept.argmax())
         tax = self.analyzer.taxonomy
+        routed = auto_route(float(p_type[t]), tax.departments[d], float(p_dept[d]), town.code,
+                            town.confidence, self.route_thresholds)
         return Classification(
             tax.issue_types[t], round(float(p_type[t]), 4), tax.departments[d], round(float(p_dept[d]), 4),
             town.code, town.confidence, town.village, urgent, round(urgent_conf, 4),
-            self._drivers(idx, val, a, t, town.mention), self.model_version)
+            self._drivers(idx, val, a, t, town.mention), self.model_version, routed)
 
     def _probabilities(self, idx: np.ndarray, val: np.ndarray) -> list[np.ndarray]:
         """Softmax of each head's calibrated scores, all heads in a few vector operations."""
@@ -97,11 +106,36 @@ class Classifier:
         return joint / joint.sum()
 
     def _urgent(self, a: Analysis, p_model: float) -> tuple[bool, float]:
+        """Decided window by window (one window for a short text): the most urgent window
+        decides, so a danger sentence deep in a long letter is not drowned by the rest."""
         rules = self.analyzer.urgent
-        if p_model >= rules.lexicon_veto and any(not h.negated for h in a.urgent_hits):
-            p_model = max(p_model, rules.lexicon_weight)
-        urgent = p_model >= rules.model_threshold
-        return urgent, p_model if urgent else 1.0 - p_model
+        windows = self.analyzer.window_docs(a)
+        if len(windows) == 1:
+            p = self._window_p(p_model, a.urgent_hits)
+            threshold = rules.model_threshold
+        else:
+            p = max(self._window_p(self._p_urgent(doc), hits) for doc, hits in windows)
+            threshold = rules.window_threshold
+        urgent = p >= threshold
+        return urgent, p if urgent else 1.0 - p
+
+    def _window_p(self, p_model: float, hits: tuple) -> float:
+        """A rule hit lifts the model's probability, unless the model is nearly sure the
+        window is not urgent and the hit is a bare term (blind to context); a pattern hit,
+        a construction in its context, is never vetoed. A window whose every hit the rules
+        cancelled (negation, history, retraction) is capped below the threshold."""
+        rules = self.analyzer.urgent
+        live = [h for h in hits if not h.negated]
+        if live and (p_model >= rules.lexicon_veto or any(h.pattern for h in live)):
+            return max(p_model, rules.lexicon_weight)
+        if hits and not live:  # the rules read the context (negated, past, retracted): trust them
+            return min(p_model, rules.negated_cap)
+        return p_model
+
+    def _p_urgent(self, doc: Doc) -> float:
+        idx, val = self.bundle.featurizer.row(doc)
+        z = float(val @ self._W_urgent[idx]) + self._b_urgent if len(idx) else self._b_urgent
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def _drivers(self, idx: np.ndarray, val: np.ndarray, a: Analysis, t: int, town: str | None) -> list[str]:
         """Urgent terms, the words that pushed the issue type most, and the township mention."""
@@ -124,6 +158,16 @@ def _columns(head: LinearHead, order: list[str] | tuple[str, ...]) -> tuple[np.n
         if code in head.classes:
             W[:, j], b[j] = head.W[:, head.classes.index(code)], head.b[head.classes.index(code)]
     return W, b, np.full(len(order), 1.0 / head.T)
+
+
+def auto_route(p_type: float, department: str, p_dept: float, township: str | None,
+               township_confidence: float, thresholds: dict[str, float]) -> bool:
+    """True when a case may go straight to its unit: issue type and department both at or
+    above their thresholds, and, for the township government, the township known."""
+    if p_type < thresholds["issue_type"] or p_dept < thresholds["department"]:
+        return False
+    return department != "township_gov" or (township is not None
+                                            and township_confidence >= thresholds["township"])
 
 
 def route_prior(tax: Taxonomy, pair_counts: np.ndarray) -> np.ndarray:

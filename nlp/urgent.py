@@ -3,6 +3,12 @@
 A hit counts unless a negator stands right before it in the same clause, with only filler
 words between ("不会去集体上访", "没想过要跳楼"). A conditional ("再不解决我就跳楼") or a third
 party ("担心有人会想不开", "他说要喝药") is not a negation, so it still counts.
+
+Every decision is local to the hit's clause or sentence, never to the whole message, so a
+hit deep in a long letter counts like one in a short message. Two more contexts cancel a
+hit: history (a past-time marker earlier in its sentence with no future/intent marker
+between, or 过 right after it: "前年我们一起上访过") and retraction (a marker such as 气话 in
+its sentence after it, or in the next sentence: "上次说要跳楼那是气话").
 """
 from __future__ import annotations
 
@@ -13,16 +19,20 @@ from typing import Any, NamedTuple
 
 _MASK = "□"
 _CLAUSE = re.compile(r"[，。!?,.；;！？]")
+_SENTENCE = re.compile(r"[。!?；;！？]")
+_RETRACTABLE = ("self_harm", "violence", "group_action")
 
 
 class UrgentHit(NamedTuple):  # a tuple: cheap to build per message
     term: str
     category: str
     negated: bool
+    start: int = 0  # position in the text searched
+    pattern: bool = False  # from a pattern (a construction in context), not a bare term
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    return "|".join(map(re.escape, sorted({str(w) for w in words}, key=len, reverse=True)))
 
 
 class UrgentRules:
@@ -40,21 +50,66 @@ class UrgentRules:
         self._negator = re.compile(f"(?:{_alternation(spec.get('negators') or ['不'])})$")
         self._filler = re.compile(f"(?:{_alternation(spec.get('fillers') or ['要'])})$")
         self._solo_re = re.compile(_alternation(spec.get("solo_markers") or ["\0"]))
+        self._past_re = re.compile("|".join(spec.get("past_markers") or ["\0"]))
+        self._future_re = re.compile(_alternation(spec.get("future_markers") or ["\0"]))
+        self._retract_re = re.compile(_alternation(spec.get("retractions") or ["\0"]))
+        benign = spec.get("benign_danger") or {}
+        self._benign_re = re.compile(_alternation(benign.get("contexts") or ["\0"]))
+        self._unless_re = re.compile(_alternation(benign.get("unless") or ["\0"]))
         self.model_threshold = float(spec.get("model_threshold", 0.5))
         self.lexicon_weight = float(spec.get("lexicon_weight", 0.9))
         self.lexicon_veto = float(spec.get("lexicon_veto", 0.0))
+        self.window_threshold = float(spec.get("window_threshold", self.model_threshold))
+        self.negated_cap = float(spec.get("negated_cap", 1.0))
 
     def find(self, text: str) -> list[UrgentHit]:
         masked = self._hard.sub(lambda m: _MASK * len(m.group(0)), text)
-        found = {m.start(): (m.group(0), self._category[m.group(0)]) for m in self._terms.finditer(masked)}
+        found = {m.start(): (m.group(0), self._category[m.group(0)], False)
+                 for m in self._terms.finditer(masked)}
         chars = set(masked)
         for category, regex, first in self._patterns:
             if first is not None and first.isdisjoint(chars):
                 continue
             for m in regex.finditer(masked):
-                found.setdefault(m.start(), (m.group(0), category))
-        return [UrgentHit(term, cat, self._negated(masked[:pos]) or self._solo(cat, masked, pos))
-                for pos, (term, cat) in sorted(found.items())]
+                found.setdefault(m.start(), (m.group(0), category, True))
+        if not found:
+            return []
+        retracted = [m.start() for m in self._retract_re.finditer(masked)]
+        return [UrgentHit(term, cat, self._negated(masked[:pos]) or self._solo(cat, masked, pos)
+                          or self._past(masked, pos, pos + len(term))
+                          or (cat in _RETRACTABLE and self._retracted(masked, pos, retracted))
+                          or (cat == "danger" and self._benign(text, pos)), pos, pattern)
+                for pos, (term, cat, pattern) in sorted(found.items())]
+
+    def _past(self, text: str, start: int, end: int) -> bool:
+        """A hit told as history: 过 right after it, or a past marker earlier in its clause
+        (or in a short clause opening it: "前年，…") with no future or intent marker between."""
+        if text[end:end + 1] == "过":
+            return True
+        clauses = _CLAUSE.split(text[max(0, start - 40):start])
+        scope = clauses[-1]
+        if len(clauses) > 1 and len(clauses[-2]) <= 6:
+            scope = clauses[-2] + "," + scope
+        past = None
+        for past in self._past_re.finditer(scope):
+            pass
+        return past is not None and not self._future_re.search(scope, past.end())
+
+    def _benign(self, text: str, pos: int) -> bool:
+        """A danger hit in a sentence about a routine nuisance fire (秸秆, 烧荒) that says
+        nothing of people or houses at risk."""
+        left = _SENTENCE.split(text[max(0, pos - 40):pos])[-1]
+        right = _SENTENCE.split(text[pos:pos + 40], 1)[0]
+        sentence = left + right
+        return bool(self._benign_re.search(sentence)) and not self._unless_re.search(sentence)
+
+    @staticmethod
+    def _retracted(text: str, pos: int, markers: list[int]) -> bool:
+        """A retraction marker after the hit in its sentence or the next one."""
+        for r in markers:
+            if r > pos and len(_SENTENCE.findall(text, pos, r)) <= 1:
+                return True
+        return False
 
     def _solo(self, category: str, text: str, pos: int) -> bool:
         return category == "group_action" and bool(self._solo_re.search(_CLAUSE.split(text[:pos])[-1]))

@@ -14,7 +14,7 @@ from nlp.tokenizer import Tokenizer, user_words
 
 FIELDS = {"issue_type", "issue_type_confidence", "department", "department_confidence",
           "township", "township_confidence", "village", "urgent", "urgent_confidence",
-          "keywords", "model_version"}
+          "keywords", "model_version", "auto_routed"}
 REPO = Path(__file__).resolve().parents[2]
 
 
