@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from core.extensions import db
+from models.db import db
 from models import ApiKey
 
 open311_cli = AppGroup("open311", help="Open311 GeoReport v2 clients.")

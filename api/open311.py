@@ -15,8 +15,8 @@ from werkzeug.exceptions import HTTPException
 
 from api.keys import find_key
 from api.open311_format import errors, respond, w3c
-from conversation.replies import Replies
-from core.extensions import db
+from cases.replies import Replies
+from models.db import db
 from gateway.base import InboundEvent
 from gateway.inbound import receive
 from models import ApiKey, Case, CaseState, Message, ServiceRequest, utcnow

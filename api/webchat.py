@@ -14,8 +14,8 @@ import uuid
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from sqlalchemy import select
 
-from conversation.replies import Replies
-from core.extensions import db
+from cases.replies import Replies
+from models.db import db
 from gateway.base import InboundEvent
 from gateway.inbound import receive
 from models import Case, Contact, Message, MessageState

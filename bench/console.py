@@ -29,7 +29,7 @@ def make_app(url: str):
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "REDIS_URL": None})
     with app.app_context():
-        from core.extensions import db
+        from models.db import db
 
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -39,7 +39,7 @@ def make_app(url: str):
 
 
 def seed(app, n: int) -> None:
-    from core.extensions import db
+    from models.db import db
     from models import Case, User, utcnow
 
     taxonomy = app.extensions["taxonomy"]

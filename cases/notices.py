@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from conversation.replies import Replies, ucs2_units
-from gateway.outbound import queue_message
+from cases.outbox import queue_message
+from cases.replies import Replies, ucs2_units
 from models import Case, CaseState, Message
 
 MAX_UNITS = 3 * 67  # never more than three concatenated UCS-2 segments

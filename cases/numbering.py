@@ -6,7 +6,7 @@ RETURNING, which PostgreSQL serialises with a row lock and SQLite with its datab
 so concurrent workers never collide."""
 from __future__ import annotations
 
-from core.extensions import db
+from models.db import db
 from models.base import dialect_insert
 from models.case import CaseCounter
 

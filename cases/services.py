@@ -11,7 +11,7 @@ from flask import current_app
 
 from cases.clocks import due_after, local_day_code
 from cases.numbering import next_case_number
-from core.extensions import db
+from models.db import db
 from models import Case, CaseEvent, CaseState, Contact, Message, TrainingExample, utcnow
 
 # Allowed moves of the lifecycle in product.md; anything else is refused.
@@ -87,7 +87,7 @@ def transition(case: Case, new_state: str, actor: str, *, note: str | None = Non
                answer: str | None = None, route: str | None = None, user_id: int | None = None,
                now: datetime | None = None) -> list[Message]:
     """Move a case along the lifecycle, setting its clock and queuing the notice the law
-    requires (returned: the caller commits, then gateway.outbound.dispatch). Illegal moves
+    requires (returned: the caller commits, then cases.outbox.dispatch). Illegal moves
     and moves without what their notice needs raise TransitionError."""
     if new_state not in TRANSITIONS.get(case.state, ()):
         raise TransitionError(f"{case.state} → {new_state} is not allowed")

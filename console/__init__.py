@@ -2,56 +2,8 @@
 
 Views are thin: reads live in console.queries and console.stats, every change of a case
 goes through cases.services. Every console response forbids inline script (CSP)."""
-from __future__ import annotations
+from console import actions, auth, helpers, reports, simulator, views  # noqa: F401  (routes)
+from console import models  # noqa: F401  (the audit table and indexes)
+from console.blueprint import bp
 
-from datetime import timedelta
-
-from flask import Blueprint, Flask, redirect, request, url_for
-from flask_login import current_user
-
-from core.extensions import csrf, login_manager
-
-bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
-               static_folder="static", static_url_path="/static")
-
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-PUBLIC_ENDPOINTS = ("console.login", "console.static")
-
-
-@bp.record_once
-def _configure(state) -> None:
-    app: Flask = state.app
-    production = app.config.get("APP_ENV") == "production"
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config.setdefault("SESSION_COOKIE_SECURE", production)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
-    login_manager.login_view = "console.login"
-    login_manager.login_message = "请先登录。"
-    login_manager.session_protection = "strong"
-
-
-@bp.before_request
-def _guard():
-    """Sign-in first; then a valid CSRF token on every state-changing request."""
-    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
-        return redirect(url_for("console.login", next=request.full_path.rstrip("?")))
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        csrf.protect()
-    return None
-
-
-@bp.after_request
-def _headers(response):
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
-    if request.endpoint != "console.static":
-        response.headers["Cache-Control"] = "no-store"  # pages carry citizens' personal data
-    return response
-
-
-from console import auth, helpers, views, actions, reports, simulator  # noqa: E402,F401  (routes)
-from console import models  # noqa: E402,F401  (the audit table and indexes)
+__all__ = ["bp"]

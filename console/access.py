@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import ColumnElement, and_, false, select, true
 
-from core.extensions import db
+from models.db import db
 from models import Case, CaseState
 from models.contact import mask_address
 

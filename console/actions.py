@@ -6,12 +6,13 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from cases import services
+from cases.outbox import dispatch
 from cases.services import TransitionError
-from console import access, bp
+from console import access
+from console.blueprint import bp
 from console.forms import AssignForm, ConfirmForm, CorrectForm, MergeForm, NoteForm, ReplyForm, TransitionForm
 from console.helpers import state_names
-from core.extensions import db
-from gateway.outbound import dispatch
+from models.db import db
 from models import Case, Message
 
 REQUIREMENTS = {

@@ -11,10 +11,11 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from console import bp
+from console.blueprint import bp
 from console.forms import LoginForm
 from console.models import AuditLog
-from core.extensions import db, login_manager
+from models.db import db
+from console.extensions import login_manager
 from models import User, utcnow
 
 MAX_FAILURES = 5

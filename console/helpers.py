@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_login import current_user
 
-from console import access, bp
+from console import access
+from console.blueprint import bp
 from console.auth import ROLE_NAMES
 from console.forms import CHANNELS
 from console.queries import QUEUES

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.extensions import db
+from models.db import db
 from models import Case, CaseEvent, utcnow
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, case as when, func, or_, select
 
 from console.access import scope
-from core.extensions import db
+from models.db import db
 from models import Case, CaseEvent, CaseState, Message
 
 PER_PAGE = 50

@@ -6,14 +6,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from console import access, bp, charts, queries, stats
+from console import access, charts, queries, stats
+from console.blueprint import bp
 from console.auth import audit, role_required
 from console.export import ledger_rows, to_csv, to_xlsx
 from console.forms import CHANNELS
 from console.models import AuditLog
 from console.queries import QUEUES
 from console.views import filters_from_request
-from core.extensions import db
+from models.db import db
 from models import Case, CaseEvent, utcnow
 
 MAX_EXPORT = 50_000

@@ -8,10 +8,10 @@ import uuid
 from flask import redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from console import bp
+from console.blueprint import bp
 from console.auth import role_required
 from console.forms import SimulatorForm
-from core.extensions import db
+from models.db import db
 from gateway.base import InboundEvent
 from gateway.inbound import receive
 from models import Contact, Message

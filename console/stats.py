@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from cases.clocks import DECIDE_DAYS
 from console.access import scope
 from console.queries import queue_condition
-from core.extensions import db
+from models.db import db
 from models import Case, CaseState
 
 SATISFIED = ("satisfied", "basically")

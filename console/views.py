@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from flask_login import current_user
 
-from console import access, bp, queries
+from console import access, queries
+from console.blueprint import bp
 from console.answers import answer_templates
 from console.forms import (AssignForm, ConfirmForm, CorrectForm, FilterForm, MergeForm, NoteForm, ReplyForm,
                            TransitionForm)

@@ -3,20 +3,18 @@ Status is told only to the contact that filed the case."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from flask import current_app
 from sqlalchemy import select
 
 from cases import services
 from cases.clocks import REVIEW_WINDOW_DAYS
-from core.classifier import get_place_extractor
-from core.extensions import db
+from cases.classifier import get_place_extractor
+from models.db import db
 from models import Case, CaseState, utcnow
+from conversation.turn import Outcome, Turn
 from nlp.intent import find_name
-
-if TYPE_CHECKING:
-    from conversation.dialogue import Outcome, Turn
 
 
 def fill_details(case: Case, text: str, answer: bool = False) -> None:
@@ -84,8 +82,6 @@ def status_text(case: Case, turn: Turn) -> str:
 
 
 def supplement(turn: Turn, as_petition: Callable[[Turn], Outcome]) -> Outcome:
-    from conversation.dialogue import Outcome
-
     number = turn.intent.case_number
     if number:
         case = own_case(turn.contact.id, number)

@@ -4,40 +4,21 @@
 webhook path commits once, then queues the jobs and messages the Outcome names."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
 
 from cases import services
+from cases.classification import classify
+from cases.jobs import queued
+from cases.replies import Replies
 from conversation import citizen
-from conversation.replies import Replies
-from core.extensions import db
+from conversation.turn import Outcome, Turn
 from models import Case, CaseState, Contact, Message, utcnow
-from nlp.intent import Intent, Kind, parse
+from models.db import db
+from nlp.intent import Kind, parse
 
 DETAILS_WINDOW = timedelta(hours=24)  # how long a follow-up question waits for its answer
-
-
-@dataclass
-class Outcome:
-    """The immediate answers, the cases to classify later, and outbound messages queued."""
-    replies: list[str]
-    intent: str
-    classify_case_ids: list[int] = field(default_factory=list)
-    outbound: list[Message] = field(default_factory=list)
-
-
-@dataclass
-class Turn:
-    """One inbound message in context."""
-    intent: Intent
-    message: Message
-    contact: Contact
-    replies: Replies
-
-    def say(self, key: str, **values) -> list[str]:
-        return [self.replies.render(key, **values)]
 
 
 def respond(message: Message, contact: Contact) -> Outcome:
@@ -100,10 +81,8 @@ def _new_case(turn: Turn) -> Outcome:
 def _classify_now_or_later(case: Case) -> tuple[list[int], list[Message]]:
     """Inline (no Redis): classify in this transaction so the reply can react to urgency.
     With a queue: the worker does it, and no jieba work happens in the request."""
-    if current_app.extensions.get("rq_queue") is not None:
+    if queued():
         return [case.id], []
-    from handlers.inbound import classify
-
     return [], classify(case)
 
 

@@ -5,11 +5,16 @@ from pathlib import Path
 
 from flask import Flask
 
+from flask_migrate import Migrate
+
 from config import load_answers, load_settings, load_taxonomy, load_templates
-from core.extensions import csrf, db, login_manager, migrate
+from console.extensions import csrf, login_manager
 from core.logging import configure_logging
+from handlers import QueuedJobs, init_queue
+from models.db import db
 
 ROOT = Path(__file__).resolve().parent.parent
+migrate = Migrate()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -36,11 +41,13 @@ def register_data(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (the tables must be known to the metadata and to Alembic)
-    from handlers.queue import init_queue
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     init_queue(app)
+    # The lower floors hand work to jobs through this interface (cases.jobs), never by
+    # importing handlers/: the composition root is the one place that wires them.
+    app.extensions["jobs"] = QueuedJobs()
     # CSRF is enforced by the console blueprint on its own forms; webhooks carry provider signatures.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     csrf.init_app(app)

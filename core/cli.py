@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from core.extensions import db
+from models.db import db
 
 sms_cli = AppGroup("sms", help="Play a citizen's phone.")
 nlp_cli = AppGroup("nlp", help="Classifier: evaluate and retrain.")
@@ -59,7 +59,7 @@ def sms_send(sender: str, recipient: str, text: str) -> None:
 @click.option("--report", is_flag=True, help="Also print the confusion matrix and worst pairs.")
 def nlp_evaluate(path: str, as_json: bool, report: bool) -> None:
     """Score the current model on a JSONL file in the format of taxonomy.md."""
-    from core.classifier import get_classifier
+    from cases.classifier import get_classifier
     from nlp.evaluate import evaluate, load_jsonl, report as text_report
 
     try:
@@ -83,7 +83,7 @@ def nlp_evaluate(path: str, as_json: bool, report: bool) -> None:
 @click.option("--if-stale", is_flag=True, help="Only when there is no model or the seed corpus changed since.")
 def nlp_train(if_stale: bool) -> None:
     """Retrain from the seed corpus plus every staff correction; writes a new model version."""
-    from core.classifier import reset_classifier
+    from cases.classifier import reset_classifier
     from models import TrainingExample
     from nlp.training import is_stale, load_seed, train
 
@@ -157,7 +157,7 @@ def worker(burst: bool) -> None:
     """An rq worker with the classifier preloaded (REDIS_URL must be set)."""
     from rq import SimpleWorker
 
-    from core.classifier import get_classifier
+    from cases.classifier import get_classifier
 
     queue = current_app.extensions.get("rq_queue")
     if queue is None:

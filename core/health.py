@@ -2,7 +2,7 @@ from flask import Blueprint, jsonify, redirect, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.extensions import db
+from models.db import db
 
 bp = Blueprint("health", __name__)
 

@@ -6,6 +6,8 @@ from typing import Protocol
 
 from flask import Request, Response
 
+from models import Message
+
 
 class BadPayload(ValueError):
     """The request is not a message we can understand: answered with a 400."""
@@ -44,3 +46,28 @@ class Channel(Protocol):
     #   echo(request, config) -> Response: the provider's URL check (GET), after verify
     #   parse_status(request, config) -> list[gateway.status.StatusEvent]: delivery callbacks
     #   content_types: tuple of accepted request mimetypes (default: form posts)
+
+
+# --- sending ------------------------------------------------------------------------------
+# A sender either returns what the provider accepted, or raises TemporaryError (try again
+# later: the provider is busy or unreachable) or PermanentError (do not try again).
+
+class TemporaryError(Exception):
+    """Try again later."""
+
+
+class PermanentError(Exception):
+    """Never try again; opt_out marks the contact as opted out."""
+
+    def __init__(self, reason: str, opt_out: bool = False) -> None:
+        super().__init__(reason)
+        self.opt_out = opt_out
+
+
+@dataclass(frozen=True)
+class Sent:
+    provider_id: str | None
+
+
+class Sender(Protocol):
+    def send(self, message: Message, config: dict) -> Sent: ...

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from conversation.replies import Replies
-from core.extensions import db
+from cases.replies import Replies
+from models.db import db
 from gateway.base import InboundEvent
 from gateway.inbound import cleaned, clean_text, insert_message, replay, upsert_contact
 from models import Case, CaseState, Contact, Message, MessageState, utcnow

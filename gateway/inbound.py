@@ -15,15 +15,14 @@ from dataclasses import replace
 from flask import current_app
 from sqlalchemy import select
 
+from cases.jobs import jobs
+from cases.outbox import dispatch, queue_message
+from cases.replies import Replies
 from conversation.dialogue import Outcome, respond
-from conversation.replies import Replies
-from core.extensions import db
 from gateway.base import InboundEvent
-from gateway.outbound import dispatch, queue_message
-from handlers.inbound import classify_case
-from handlers.queue import enqueue
 from models import Contact, Message, MessageState, utcnow
 from models.base import dialect_insert
+from models.db import db
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ def receive(event: InboundEvent, raw: str) -> list[str]:
     _finish(message, contact, outcome)
     dispatch(outcome.outbound)
     for case_id in outcome.classify_case_ids:
-        enqueue(classify_case, case_id)
+        jobs().classify_case(case_id)
     return outcome.replies
 
 
@@ -121,5 +120,5 @@ def reprocess(message_id: int) -> list[Message]:
     _finish(message, contact, outcome)
     dispatch(outcome.outbound + sent)
     for case_id in outcome.classify_case_ids:
-        enqueue(classify_case, case_id)
+        jobs().classify_case(case_id)
     return sent

@@ -1,43 +1,18 @@
-"""Senders: the outside world's side of the send job, one per provider family.
-
-A sender either returns what the provider accepted, or raises TemporaryError (try again
-later: the provider is busy or unreachable) or PermanentError (do not try again)."""
+"""Senders: the outside world's side of the send job, one per provider family
+(the contract, Sender and its errors, is in gateway.base)."""
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Protocol
 
 import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 
+from gateway.base import PermanentError, Sender, Sent, TemporaryError
 from models import Message
 
 TWILIO_API = "https://api.twilio.com"
 PULL_CHANNELS = ("web", "open311")  # the citizen reads these through our own API
 OPTED_OUT = 21610                    # Twilio: the recipient replied STOP
 TWILIO_TEMPORARY = {20429, 20500, 20503, 30001}  # too many requests, internal errors, queue overflow
-
-
-class TemporaryError(Exception):
-    """Try again later."""
-
-
-class PermanentError(Exception):
-    """Never try again; opt_out marks the contact as opted out."""
-
-    def __init__(self, reason: str, opt_out: bool = False) -> None:
-        super().__init__(reason)
-        self.opt_out = opt_out
-
-
-@dataclass(frozen=True)
-class Sent:
-    provider_id: str | None
-
-
-class Sender(Protocol):
-    def send(self, message: Message, config: dict) -> Sent: ...
 
 
 class RoutedHttpClient(TwilioHttpClient):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, update
 
-from core.extensions import db
+from models.db import db
 from models import Contact, Message, MessageState
 
 log = logging.getLogger(__name__)

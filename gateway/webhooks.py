@@ -7,7 +7,7 @@ from typing import NoReturn
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from core.extensions import db
+from models.db import db
 from gateway import CHANNELS, metrics
 from gateway.base import BadPayload, Channel, Forged
 from gateway.events import receive_event

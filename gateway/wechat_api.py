@@ -13,10 +13,10 @@ import requests
 from flask import current_app
 from sqlalchemy import select
 
-from core.extensions import db
-from gateway.sending import PermanentError, Sent, TemporaryError
+from gateway.base import PermanentError, Sent, TemporaryError
 from models import ChannelToken, Message, utcnow
 from models.base import dialect_insert
+from models.db import db
 
 KEY = "wechat_access_token"
 JSON = {"Content-Type": "application/json; charset=utf-8"}

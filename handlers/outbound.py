@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import update
 
-from core.extensions import db
+from models.db import db
 from gateway import metrics, ratelimit
 from gateway.sending import PermanentError, Sent, TemporaryError, sender_for
 from gateway.status import RANK, advance

@@ -9,14 +9,17 @@ from flask import Flask, current_app, has_app_context
 from redis import Redis
 from rq import Queue, Retry, get_current_job
 
-from core.extensions import db
+from models.db import db
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
 
 
 def init_queue(app: Flask) -> None:
-    """Bind an rq queue to the app when Redis is configured (no connection is made yet)."""
+    """Bind an rq queue to the app when Redis is configured (no connection is made yet).
+    The app is also the one a job runs in when it is called outside any app context."""
+    global _worker_app
+    _worker_app = app
     url = app.config.get("REDIS_URL")
     if url:
         app.extensions["rq_queue"] = Queue(app.config["RQ_QUEUE"], connection=Redis.from_url(url))
@@ -53,9 +56,6 @@ def job(fn: Callable[..., None]) -> Callable[..., None]:
 
 
 def _app() -> Flask:
-    global _worker_app
     if _worker_app is None:
-        from core.app import create_app
-
-        _worker_app = create_app()
+        raise RuntimeError("no app: run jobs in `flask --app wsgi worker`, which creates one")
     return _worker_app

@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core.extensions import db
+from models.db import db
 from models.base import utcnow
 
 ROLES = ("admin", "officer", "handler", "leader")

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from twilio.request_validator import RequestValidator
 
 from core.app import create_app
-from core.extensions import db
+from models.db import db
 
 TOKEN = "test-auth-token-0123456789abcdef"
 BASE_URL = "https://gateway.example.org"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from cases import services
 from cases.numbering import next_case_number
-from core.extensions import db
+from models.db import db
 from models import Case, CaseState, Contact, Message
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.extensions import db
-from gateway.outbound import queue_message
+from models.db import db
+from cases.outbox import queue_message
 from models import Contact, Message
 from tests.conftest import BASE_URL, replies_of, sign
 

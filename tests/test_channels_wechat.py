@@ -13,8 +13,8 @@ import xmltodict
 from sqlalchemy import func, select
 from wechatpy.crypto import WeChatCrypto
 
-from core.extensions import db
-from gateway.outbound import dispatch, queue_message
+from models.db import db
+from cases.outbox import dispatch, queue_message
 from gateway.wechat import signature
 from models import Case, ChannelToken, Contact, Message, utcnow
 from tests.conftest import _empty_tables

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from core.extensions import db
+from models.db import db
 from models import Case, User
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
@@ -86,7 +86,7 @@ def test_nlp_train_learns_from_staff_corrections(make_app, tmp_path):
     version = result.output.strip().splitlines()[-1]
     assert "3 corrections" in result.output and version
     with app.app_context():
-        from core.classifier import get_classifier
+        from cases.classifier import get_classifier
 
         clf = get_classifier()
         assert clf.model_version == version

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from cases import services
-from conversation.replies import segments, ucs2_units
-from core.extensions import db
+from cases.replies import segments, ucs2_units
+from models.db import db
 from models import Case, CaseState, Contact, Message
 from tests.conftest import Phone
 
@@ -219,7 +219,7 @@ def _age(delta: timedelta) -> None:
 
 @pytest.mark.parametrize("name", list(SCRIPTS))
 def test_conversation(app, client, name):
-    from gateway.outbound import dispatch
+    from cases.outbox import dispatch
 
     phones = {ALICE: Phone(client, ALICE), BOB: Phone(client, BOB)}
     for step in SCRIPTS[name]:

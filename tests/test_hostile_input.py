@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core.extensions import db
+from models.db import db
 from models import Case, Message
 from tests.conftest import BASE_URL, Phone, replies_of, sign
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from api.keys import create_key, key_hash
-from core.extensions import db
+from models.db import db
 from models import ApiKey, Case, Message
 
 V2 = "/open311/v2"

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.extensions import db
-from gateway.outbound import dispatch, queue_message, retry_due
+from models.db import db
+from cases.outbox import dispatch, queue_message
+from gateway.outbound import retry_due
 from handlers.outbound import _claim, send_message
 from models import Contact, Message, utcnow
 from tests.conftest import _empty_tables

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rq import SimpleWorker
 from sqlalchemy import select
 
-from core.extensions import db
+from models.db import db
 from models import Case, Message
 from tests.conftest import Phone, _empty_tables
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from core.extensions import db
+from models.db import db
 from models import Case, Contact, Message
 
 PETITION = "我叫赵强，石婆固镇王庄村的低保被取消了，家里老人生病没钱看"
@@ -95,7 +95,7 @@ def test_hostile_text_is_returned_as_json_text(client):
 
 def test_notices_to_a_web_contact_appear_in_its_thread(app, client):
     from cases import services
-    from gateway.outbound import dispatch
+    from cases.outbox import dispatch
 
     say(client, PETITION)
     with app.app_context():

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from conversation.replies import segments, ucs2_units
-from core.extensions import db
+from cases.replies import segments, ucs2_units
+from models.db import db
 from models import Case, CaseEvent, Contact, Message
 from tests.conftest import BASE_URL, Phone, replies_of, sign
 

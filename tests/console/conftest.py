@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.extensions import db
+from models.db import db
 from models import User
 from tests.console.console_helpers import PASSWORD, Staff
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from core.extensions import db
+from models.db import db
 from models import Case
 
 PASSWORD = "correct-horse-1"

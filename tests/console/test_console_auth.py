@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from console.models import AuditLog
-from core.extensions import db
+from models.db import db
 from models import User
 from tests.console.console_helpers import PASSWORD, Staff, csrf_token
 

@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from core.extensions import db
+from models.db import db
 from models import Case, CaseEvent, Message, TrainingExample
 from tests.conftest import Phone
 from tests.console.console_helpers import case_by_text, make_case

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.extensions import db
+from models.db import db
 from models import Case
 from tests.console.console_helpers import make_case
 

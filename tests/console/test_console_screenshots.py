@@ -26,7 +26,7 @@ PETITIONS = [
 def _age(app) -> None:
     """Spread the demo cases over three weeks and move some along, so the charts say something."""
     from cases import services
-    from core.extensions import db
+    from models.db import db
     from models import Case
 
     with app.app_context():

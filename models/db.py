@@ -1,8 +1,5 @@
-"""Extensions are created unbound here and bound in create_app with init_app."""
-from flask_login import LoginManager
-from flask_migrate import Migrate
+"""The database extension: created unbound here, bound by the app factory with init_app."""
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 
 # Explicit constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -15,6 +12,3 @@ NAMING = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
-migrate = Migrate()
-login_manager = LoginManager()
-csrf = CSRFProtect()
