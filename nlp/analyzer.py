@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from .config import Taxonomy, load_taxonomy
+from .fastre import Prefiltered, trie_pattern
 from .features import Doc
 from .letters import prepare, topic_text, windows, without_quoted_law
 from .normalize import normalize
@@ -28,7 +29,7 @@ class TopicLexicon:
         for issue_type, words in topics.items():
             for word in words:
                 self._types.setdefault(str(word).lower(), []).append(issue_type)
-        self._re = re.compile("|".join(map(re.escape, sorted(self._types, key=len, reverse=True))))
+        self._re = Prefiltered(trie_pattern(self._types))
 
     @classmethod
     def load(cls, path: Path = _TOPICS_FILE) -> "TopicLexicon":

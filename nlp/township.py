@@ -67,6 +67,7 @@ class TownshipExtractor:
         self._full_re = re.compile(alt(self._full))
         self._short_re = re.compile(alt(self._short))
         self._all_names = sorted({*full, *short}, key=len, reverse=True)
+        self._name_chars = frozenset(n[0] for n in self._all_names)
 
     @classmethod
     def from_taxonomy(cls, taxonomy: "Taxonomy") -> "TownshipExtractor":
@@ -120,7 +121,7 @@ class TownshipExtractor:
 
     def village(self, text: str) -> str | None:
         """The first 'X村' that names a village (not 农村, 我们村, 村里...)."""
-        for m in _VILLAGE.finditer(text):
+        for m in _VILLAGE.finditer(text) if "村" in text else ():
             core = self._village_core(m.group(1))
             if core:
                 return core + "村"
@@ -128,7 +129,7 @@ class TownshipExtractor:
 
     def _village_core(self, window: str) -> str | None:
         window = window.rsplit("街道", 1)[-1]  # "(塔铺)街道王庄村": the window may start mid-name
-        for name in self._all_names:
+        for name in self._all_names if not self._name_chars.isdisjoint(window) else ():
             cut = window.rfind(name)
             if cut >= 0 and cut + len(name) < len(window) and not window.endswith(name):
                 window = window[cut + len(name):]

@@ -13,9 +13,11 @@ its sentence after it, or in the next sentence: "上次说要跳楼那是气话"
 from __future__ import annotations
 
 import re
-import re._constants as _c
-import re._parser as _parser
+from functools import reduce
+from operator import or_
 from typing import Any, NamedTuple
+
+from .fastre import Prefiltered, required_chars, trie_pattern
 
 _MASK = "□"
 _CLAUSE = re.compile(r"[，。!?,.；;！？]")
@@ -41,12 +43,23 @@ class UrgentRules:
     def __init__(self, spec: dict[str, Any]) -> None:
         categories = spec.get("categories") or {}
         self._category = {t: c for c, body in categories.items() for t in body.get("terms") or ()}
-        self._terms = re.compile(_alternation(list(self._category) or ["\0"]))
-        # one regex per pattern (an alternation of them all is slower in sre), each with the
-        # characters a match can start with, to skip it when none occurs in the text
-        self._patterns = [(c, re.compile(p), first_chars(p)) for c, body in categories.items()
-                          for p in body.get("patterns") or ()]
-        self._hard = re.compile(_alternation(spec.get("hard_negatives") or ["\0"]))
+        self._terms = re.compile(trie_pattern(self._category))
+        # one regex per pattern (an alternation of them all is slower in sre); a pattern runs
+        # only when the text holds a character of each of its mandatory parts: bit k of
+        # _char_bits[c] says c is in part k, and a pattern needs all the bits of its parts
+        self._patterns: list[tuple[int, str, re.Pattern[str]]] = []
+        self._char_bits: dict[str, int] = {}
+        bit = 1
+        for c, body in categories.items():
+            for p in body.get("patterns") or ():
+                need = 0
+                for chars in required_chars(p):
+                    for ch in chars:
+                        self._char_bits[ch] = self._char_bits.get(ch, 0) | bit
+                    need, bit = need | bit, bit << 1
+                self._patterns.append((need, c, re.compile(p)))
+        self._bit_chars = frozenset(self._char_bits)
+        self._hard = Prefiltered(trie_pattern(spec.get("hard_negatives") or ["\0"]))
         self._negator = re.compile(f"(?:{_alternation(spec.get('negators') or ['不'])})$")
         self._filler = re.compile(f"(?:{_alternation(spec.get('fillers') or ['要'])})$")
         self._solo_re = re.compile(_alternation(spec.get("solo_markers") or ["\0"]))
@@ -66,9 +79,9 @@ class UrgentRules:
         masked = self._hard.sub(lambda m: _MASK * len(m.group(0)), text)
         found = {m.start(): (m.group(0), self._category[m.group(0)], False)
                  for m in self._terms.finditer(masked)}
-        chars = set(masked)
-        for category, regex, first in self._patterns:
-            if first is not None and first.isdisjoint(chars):
+        have = reduce(or_, map(self._char_bits.__getitem__, self._bit_chars.intersection(masked)), 0)
+        for need, category, regex in self._patterns:
+            if have & need != need:
                 continue
             for m in regex.finditer(masked):
                 found.setdefault(m.start(), (m.group(0), category, True))
@@ -124,30 +137,6 @@ class UrgentRules:
                 return False
             clause = clause[: filler.start()]
         return False
-
-
-def first_chars(pattern: str) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start with; None when that is not a small
-    literal set (a leading class, an optional first item)."""
-    return _first(list(_parser.parse(pattern)))
-
-
-def _first(items: list) -> frozenset[str] | None:
-    if not items:
-        return None
-    op, arg = items[0]
-    if op is _c.LITERAL:
-        return frozenset(chr(arg))
-    if op is _c.IN and all(o is _c.LITERAL for o, _ in arg):
-        return frozenset(chr(a) for _, a in arg)
-    if op is _c.SUBPATTERN:
-        return _first(list(arg[-1]))
-    if op is _c.BRANCH:
-        parts = [_first(list(b)) for b in arg[1]]
-        return None if any(p is None for p in parts) else frozenset().union(*parts)
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[0] > 0:
-        return _first(list(arg[2]))
-    return None
 
 
 def hit_tokens(hits: list[UrgentHit]) -> list[str]:

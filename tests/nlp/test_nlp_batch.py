@@ -86,3 +86,11 @@ def test_auto_route_figures():
              {"issue_type": "a", "department": "x", "auto_routed": False},
              {"issue_type": "b", "department": "x", "auto_routed": False}]
     assert auto_route_figures(records, preds) == {"share": 0.5, "accuracy": 0.5}
+
+
+def test_classify_many_equals_classify_one_by_one(clf, seed):
+    texts = [r["text"] for r in seed[::7]] + ["", "!!!", "工资3000元，2023年5月", "a" * 300,
+                                              letter("对方说要弄死我们全家。", repeat=3), letter(repeat=2)]
+    many = clf.classify_many(texts, keywords=True)
+    assert many == [clf.classify(t) for t in texts]
+    assert [r.keywords for r in clf.classify_many(texts[:5])] == [[]] * 5
