@@ -162,22 +162,22 @@ class Classifier:
         rules = self.analyzer.urgent
         windows = self.analyzer.window_docs(a)
         if len(windows) == 1:
-            p = self._window_p(p_model, a.urgent_hits)
+            p = self._window_p(p_model, a.urgent_hits, rules.lexicon_veto)
             threshold = rules.model_threshold
         else:
-            p = max(self._window_p(self._p_urgent(doc), hits) for doc, hits in windows)
+            p = max(self._window_p(self._p_urgent(doc), hits, rules.window_veto) for doc, hits in windows)
             threshold = rules.window_threshold
         urgent = p >= threshold
         return urgent, p if urgent else 1.0 - p
 
-    def _window_p(self, p_model: float, hits: tuple) -> float:
+    def _window_p(self, p_model: float, hits: tuple, veto: float) -> float:
         """A rule hit lifts the model's probability, unless the model is nearly sure the
         window is not urgent and the hit is a bare term (blind to context); a pattern hit,
         a construction in its context, is never vetoed. A window whose every hit the rules
         cancelled (negation, history, retraction) is capped below the threshold."""
         rules = self.analyzer.urgent
         live = [h for h in hits if not h.negated]
-        if live and (p_model >= rules.lexicon_veto or any(h.pattern for h in live)):
+        if live and (p_model >= veto or any(h.pattern for h in live)):
             return max(p_model, rules.lexicon_weight)
         if hits and not live:  # the rules read the context (negated, past, retracted): trust them
             return min(p_model, rules.negated_cap)

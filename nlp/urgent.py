@@ -65,6 +65,8 @@ class UrgentRules:
         self._solo_re = re.compile(_alternation(spec.get("solo_markers") or ["\0"]))
         self._past_re = re.compile("|".join(spec.get("past_markers") or ["\0"]))
         self._future_re = re.compile(_alternation(spec.get("future_markers") or ["\0"]))
+        self._ongoing_re = re.compile(_alternation(spec.get("ongoing_markers") or ["\0"]))
+        self._danger_neg_re = re.compile(_alternation(spec.get("danger_negators") or ["\0"]))
         self._retract_re = re.compile(_alternation(spec.get("retractions") or ["\0"]))
         benign = spec.get("benign_danger") or {}
         self._benign_re = re.compile(_alternation(benign.get("contexts") or ["\0"]))
@@ -74,6 +76,7 @@ class UrgentRules:
         self.lexicon_veto = float(spec.get("lexicon_veto", 0.0))
         self.window_threshold = float(spec.get("window_threshold", self.model_threshold))
         self.negated_cap = float(spec.get("negated_cap", 1.0))
+        self.window_veto = float(spec.get("window_veto", self.lexicon_veto))
 
     def find(self, text: str) -> list[UrgentHit]:
         masked = self._hard.sub(lambda m: _MASK * len(m.group(0)), text)
@@ -91,22 +94,27 @@ class UrgentRules:
         return [UrgentHit(term, cat, self._negated(masked[:pos]) or self._solo(cat, masked, pos)
                           or self._past(masked, pos, pos + len(term))
                           or (cat in _RETRACTABLE and self._retracted(masked, pos, retracted))
-                          or (cat == "danger" and self._benign(text, pos)), pos, pattern)
+                          or (cat == "danger" and (self._benign(text, pos) or self._feared(masked, pos))),
+                          pos, pattern)
                 for pos, (term, cat, pattern) in sorted(found.items())]
 
     def _past(self, text: str, start: int, end: int) -> bool:
-        """A hit told as history: 过 right after it, or a past marker earlier in its clause
-        (or in a short clause opening it: "前年，…") with no future or intent marker between."""
+        """A hit told as history: 过 right after it, or a past marker earlier in its sentence
+        with no future or intent marker between, and nothing after it in the sentence
+        saying it is still going on ("…，到现在还不让我出去")."""
         if text[end:end + 1] == "过":
             return True
-        clauses = _CLAUSE.split(text[max(0, start - 40):start])
-        scope = clauses[-1]
-        if len(clauses) > 1 and len(clauses[-2]) <= 6:
-            scope = clauses[-2] + "," + scope
+        scope = _SENTENCE.split(text[max(0, start - 60):start])[-1]
         past = None
         for past in self._past_re.finditer(scope):
             pass
-        return past is not None and not self._future_re.search(scope, past.end())
+        if past is None or self._future_re.search(scope, past.end()):
+            return False
+        return not self._ongoing_re.search(_SENTENCE.split(text[end:end + 60], 1)[0])
+
+    def _feared(self, text: str, start: int) -> bool:
+        """A danger term in a clause that fears or reports it ("怕…中毒", "一旦着火")."""
+        return bool(self._danger_neg_re.search(_CLAUSE.split(text[max(0, start - 16):start])[-1]))
 
     def _benign(self, text: str, pos: int) -> bool:
         """A danger hit in a sentence about a routine nuisance fire (秸秆, 烧荒) that says
