@@ -32,6 +32,7 @@ PARAMS: dict[str, Any] = {
     "min_df": 2, "char_weight": 1.5, "char_n": 2, "word_bigrams": False,
     "urgent_features_for_type": False,
     "department_power": 0.5,  # nlp.classifier.DEPARTMENT_POWER
+    "window_power": 0.5,      # a letter window's weight in the urgent head: n_windows ** -power
 }
 
 
@@ -88,7 +89,7 @@ def fit_bundle(examples: list[dict], analyzer: Analyzer, weights: np.ndarray | N
     for name in ("issue_type", "department"):
         labels = [str(ex[name]) for ex in examples]
         heads[name] = fit_head(X_topic, labels, weights, calibrate=calibrate, **params[name])
-    u_docs, u_labels, u_weights = urgent_rows(examples, analyzer, weights)
+    u_docs, u_labels, u_weights = urgent_rows(examples, analyzer, weights, params["window_power"])
     heads["urgent"] = fit_head(featurizer.matrix(u_docs), u_labels, u_weights, calibrate=calibrate,
                                **params["urgent"])
     meta = {"n_examples": len(examples), "params": params,
@@ -96,23 +97,26 @@ def fit_bundle(examples: list[dict], analyzer: Analyzer, weights: np.ndarray | N
     return ModelBundle(featurizer, heads, pair_counts(examples, analyzer.taxonomy), meta)
 
 
-def urgent_rows(examples: list[dict], analyzer: Analyzer,
-                weights: np.ndarray) -> tuple[list[Doc], list[str], np.ndarray]:
+def urgent_rows(examples: list[dict], analyzer: Analyzer, weights: np.ndarray,
+                window_power: float = 0.0) -> tuple[list[Doc], list[str], np.ndarray]:
     """The urgent head learns from what it judges: a short text whole, a long letter window
     by window (nlp.letters). Every window of a letter that is not urgent is a negative; of an
     urgent letter, the windows with an urgent-rule hit are positives and the others are left
-    out (which of them carries the danger is not known)."""
+    out (which of them carries the danger is not known). Each window of a letter of n windows
+    weighs n ** -window_power."""
     docs: list[Doc] = []
     labels: list[str] = []
     out_weights: list[float] = []
     for ex, w in zip(examples, weights):
         a = analyzer.analyze(ex["text"])
-        for doc, hits in analyzer.window_docs(a):
+        windows = analyzer.window_docs(a)
+        share = float(w) * len(windows) ** -window_power
+        for doc, hits in windows:
             if len(a.scan) > LONG and ex["urgent"] and not any(not h.negated for h in hits):
                 continue
             docs.append(doc)
             labels.append(str(bool(ex["urgent"])))
-            out_weights.append(float(w))
+            out_weights.append(share)
     return docs, labels, np.array(out_weights)
 
 
