@@ -94,3 +94,22 @@ def test_classify_many_equals_classify_one_by_one(clf, seed):
     many = clf.classify_many(texts, keywords=True)
     assert many == [clf.classify(t) for t in texts]
     assert [r.keywords for r in clf.classify_many(texts[:5])] == [[]] * 5
+
+
+def test_auto_route_thresholds_come_from_config(tmp_path):
+    import shutil
+
+    import yaml
+
+    from nlp.config import ConfigError, DEFAULT_CONFIG_DIR, load_taxonomy
+    assert load_taxonomy().auto_route == {"issue_type": 0.8, "department": 0.8, "township": 0.7}
+    shutil.copytree(DEFAULT_CONFIG_DIR, tmp_path / "config")
+    path = tmp_path / "config" / "routing.yaml"
+    routing = yaml.safe_load(path.read_text("utf-8"))
+    routing["auto_route"] = {"issue_type": 0.95}
+    path.write_text(yaml.safe_dump(routing, allow_unicode=True), "utf-8")
+    assert load_taxonomy(tmp_path / "config").auto_route["issue_type"] == 0.95
+    routing["auto_route"] = {"issue_typo": 0.9}
+    path.write_text(yaml.safe_dump(routing, allow_unicode=True), "utf-8")
+    with pytest.raises(ConfigError):
+        load_taxonomy(tmp_path / "config")
