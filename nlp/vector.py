@@ -79,14 +79,20 @@ class BatchFeaturizer:
 
 
 def scores(msg: np.ndarray, feat: np.ndarray, val: np.ndarray, W: np.ndarray, b: np.ndarray,
-           n: int) -> np.ndarray:
+           n: int, block: int = 8192) -> np.ndarray:
     """(n, classes) scores x @ W + b of the rows given as (message, feature, value) triples
-    sorted by message."""
+    sorted by message; at most about ``block`` pairs at a time (bounded memory for letters)."""
     z = np.tile(b, (n, 1))
-    if len(msg):
-        starts = np.searchsorted(msg, np.arange(n))
-        present = np.bincount(msg, minlength=n) > 0
-        z[present] += np.add.reduceat(val[:, None] * W[feat], starts[present])
+    starts = np.searchsorted(msg, np.arange(n + 1))  # pairs of message i: starts[i]:starts[i+1]
+    lo = 0
+    while lo < n:
+        hi = max(lo + 1, int(np.searchsorted(starts, starts[lo] + block, side="right")) - 1)
+        hi = min(hi, n)
+        a, e = starts[lo], starts[hi]
+        if e > a:
+            present = np.flatnonzero(starts[lo:hi] < starts[lo + 1:hi + 1]) + lo
+            z[present] += np.add.reduceat(val[a:e, None] * W[feat[a:e]], starts[present] - a)
+        lo = hi
     return z
 
 
