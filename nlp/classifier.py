@@ -236,7 +236,7 @@ def route_prior(tax: Taxonomy, pair_counts: np.ndarray) -> np.ndarray:
 
 def load_classifier(model_dir: str | Path | None = None, config_dir: str | Path | None = None) -> Classifier:
     """Load the CURRENT model of ``model_dir``. With none there (or one of an older feature
-    format), train one from the seed corpus into it first (about 3 s, once)."""
+    format), train one from the seed corpus into it first (about 15 s of CPU, once)."""
     analyzer = get_analyzer(config_dir)
     mdir = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
     version = store.current_version(mdir)
