@@ -9,7 +9,9 @@ from pathlib import Path
 import yaml
 
 from .config import Taxonomy, load_taxonomy
+from .fastre import Prefiltered, trie_pattern
 from .features import Doc
+from .letters import prepare, topic_text, windows, without_quoted_law
 from .normalize import normalize
 from .tokenizer import Tokenizer, get_tokenizer
 from .township import TownshipExtractor
@@ -27,7 +29,7 @@ class TopicLexicon:
         for issue_type, words in topics.items():
             for word in words:
                 self._types.setdefault(str(word).lower(), []).append(issue_type)
-        self._re = re.compile("|".join(map(re.escape, sorted(self._types, key=len, reverse=True))))
+        self._re = Prefiltered(trie_pattern(self._types))
 
     @classmethod
     def load(cls, path: Path = _TOPICS_FILE) -> "TopicLexicon":
@@ -38,9 +40,10 @@ class TopicLexicon:
 
 
 class Analysis(NamedTuple):  # a tuple: cheap to build per message
-    text: str
-    doc: Doc
+    text: str          # normalised, whole (township rules read this)
+    doc: Doc           # topic features: the text without letter boilerplate (nlp.letters)
     urgent_hits: tuple[UrgentHit, ...]
+    scan: str          # what the urgent rules read: the text without quoted laws
 
 
 class Analyzer:
@@ -54,10 +57,26 @@ class Analyzer:
         self.topics = TopicLexicon.load()
 
     def analyze(self, raw: str) -> Analysis:
-        text = normalize(raw)
-        hits = self.urgent.find(text)
-        words = self.tokenizer.raw_cut(text) + hit_tokens(hits) + self.topics.tokens(text)
-        return Analysis(text, Doc(tuple(words), text), tuple(hits))
+        text = normalize(prepare(raw))
+        scan = without_quoted_law(text)
+        hits = self.urgent.find(scan)
+        topic = topic_text(text)
+        words = self.tokenizer.raw_cut(topic) + hit_tokens(hits) + self.topics.tokens(topic)
+        return Analysis(text, Doc(tuple(words), topic), tuple(hits), scan)
+
+    def window_docs(self, a: Analysis) -> list[tuple[Doc, tuple[UrgentHit, ...]]]:
+        """Per window of a long text (nlp.letters.windows): its features and its urgent hits.
+        A text up to letters.LONG is one window, the message's own features."""
+        spans = windows(a.scan)
+        if len(spans) == 1:
+            return [(a.doc, a.urgent_hits)]
+        out = []
+        for start, end in spans:
+            part = topic_text(a.scan[start:end])
+            hits = tuple(h for h in a.urgent_hits if start <= h.start < end)
+            words = self.tokenizer.raw_cut(part) + hit_tokens(hits) + self.topics.tokens(part)
+            out.append((Doc(tuple(words), part), hits))
+        return out
 
 
 @lru_cache(maxsize=4)

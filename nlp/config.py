@@ -11,6 +11,8 @@ from typing import Any
 import yaml
 
 DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+# Confidence a case needs to skip triage (config/routing.yaml: auto_route overrides).
+AUTO_ROUTE = {"issue_type": 0.8, "department": 0.8, "township": 0.7}
 
 
 class ConfigError(ValueError):
@@ -42,6 +44,7 @@ class Taxonomy:
     routing: tuple[RoutingRule, ...] = ()
     urgent: dict[str, Any] = field(default_factory=dict)
     ambiguous_short_forms: frozenset[str] = frozenset()
+    auto_route: dict[str, float] = field(default_factory=lambda: dict(AUTO_ROUTE))
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -82,6 +85,9 @@ def load_taxonomy(config_dir: str | Path | None = None) -> Taxonomy:
         raise ConfigError(f"taxonomy.yaml: unknown default departments {unknown}")
     routing_yaml = _read_yaml(cdir / "routing.yaml")
     routing = _routing(routing_yaml.get("exceptions") or [], set(types), set(depts))
+    auto = {**AUTO_ROUTE, **{k: float(v) for k, v in (routing_yaml.get("auto_route") or {}).items()}}
+    if set(auto) != set(AUTO_ROUTE) or not all(0.0 <= v <= 1.0 for v in auto.values()):
+        raise ConfigError(f"routing.yaml: auto_route takes {sorted(AUTO_ROUTE)} between 0 and 1")
     return Taxonomy(tuple(types), types, tuple(depts), depts, townships, routing,
                     _read_yaml(cdir / "urgent.yaml"),
-                    frozenset(routing_yaml.get("ambiguous_short_forms") or ()))
+                    frozenset(routing_yaml.get("ambiguous_short_forms") or ()), auto)

@@ -6,7 +6,9 @@ from typing import Any, Iterable, Protocol
 
 from .records import load_jsonl
 
-__all__ = ["evaluate", "load_jsonl", "predict_all", "report", "scores"]
+__all__ = ["auto_route_figures", "evaluate", "expected_calibration_error", "load_jsonl", "predict_all",
+           "report", "scores"]
+ECE_BINS = 10
 
 
 class _Classifies(Protocol):
@@ -46,12 +48,42 @@ def scores(records: list[dict], preds: list[dict]) -> dict:
     out["township"] = {"accuracy": round(_accuracy(col(records, "township"), col(preds, "township")), 4)}
     out["urgent"] = {"precision": round(tp / sum(pred_u), 4) if sum(pred_u) else 0.0,
                      "recall": round(tp / sum(gold_u), 4) if sum(gold_u) else 0.0}
+    out["calibration"] = {f"{key}_ece": round(expected_calibration_error(
+        [float(p[f"{key}_confidence"]) for p in preds],
+        [g == p for g, p in zip(col(records, key), col(preds, key))]), 4) for key in ("issue_type", "department")}
+    out["auto_route"] = auto_route_figures(records, preds)
     return out
+
+
+def expected_calibration_error(confidences: list[float], correct: list[bool], bins: int = ECE_BINS) -> float:
+    """ECE: the confidences cut into ``bins`` equal-width bins; the mean over bins, weighted
+    by their share of the predictions, of |accuracy in the bin - mean confidence in the bin|."""
+    if not confidences:
+        return 0.0
+    sums: dict[int, list[float]] = {}
+    for conf, ok in zip(confidences, correct):
+        b = min(int(conf * bins), bins - 1)
+        acc = sums.setdefault(b, [0.0, 0.0, 0.0])
+        acc[0] += 1
+        acc[1] += conf
+        acc[2] += float(ok)
+    return sum(abs(hits - conf) for _, conf, hits in sums.values()) / len(confidences)
+
+
+def auto_route_figures(records: list[dict], preds: list[dict]) -> dict[str, float]:
+    """share: of the messages, those that would skip triage (``auto_routed``); accuracy: of
+    those, the share with issue type and department both right."""
+    routed = [(r, p) for r, p in zip(records, preds) if p.get("auto_routed")]
+    right = sum(r.get("issue_type") == p["issue_type"] and r.get("department") == p["department"]
+                for r, p in routed)
+    return {"share": round(len(routed) / len(records), 4) if records else 0.0,
+            "accuracy": round(right / len(routed), 4) if routed else 0.0}
 
 
 def evaluate(clf: _Classifies, records: list[dict]) -> dict:
     """{"n", "issue_type": {accuracy, macro_f1}, "department": {...}, "township": {accuracy},
-    "urgent": {precision, recall}}"""
+    "urgent": {precision, recall}, "calibration": {issue_type_ece, department_ece},
+    "auto_route": {share, accuracy}}"""
     return scores(records, predict_all(clf, records))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, _count_elements  # type: ignore[attr-defined]
 from operator import add
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
@@ -79,6 +79,9 @@ class Featurizer:
         self.words, self.chars, self.char_n, self.word_bigrams = words, chars, char_n, word_bigrams
         self.n_features = chars.offset + len(chars.vocab)
         self._inverse = {i: t for t, i in words.vocab.items()}
+        self._fast = not word_bigrams and char_n <= 2
+        self._word_get, self._char_get = words._lookup.get, chars._lookup.get
+        self._idf_all = np.concatenate([words.idf, chars.idf])
 
     @classmethod
     def fit(cls, docs: Sequence[Doc], min_df: int = 2, char_weight: float = 1.0, char_n: int = 3,
@@ -88,6 +91,33 @@ class Featurizer:
         return cls(words, chars, char_n, word_bigrams)
 
     def row(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+        """Joint feature indices and TF-IDF values of one document."""
+        return self._fast_row(doc) if self._fast else self._row(doc)
+
+    def _fast_row(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+        """Same values as ``_row`` for words without bigrams and char 1-2-grams, counted at
+        C speed: a token or n-gram the vocabulary lacks (stopwords, punctuation, n-grams
+        across punctuation: fitting never kept any) just looks up None. Word and character
+        indices share one count (their ranges are disjoint: words first)."""
+        text = _DIGITS.sub("0", doc.text)
+        counts: dict = {}
+        _count_elements(counts, map(self._word_get, doc.words))
+        _count_elements(counts, map(self._char_get, text))
+        _count_elements(counts, map(self._char_get, map(add, text, text[1:])))
+        counts.pop(None, None)
+        n = len(counts)
+        idx = np.fromiter(counts, np.int64, n)
+        val = self._idf_all[idx]
+        val *= 1.0 + np.log(np.fromiter(counts.values(), np.float64, n))
+        is_word = idx < self.chars.offset
+        sq = val * val
+        word_sq = float(sq[is_word].sum())
+        char_sq = max(float(sq.sum()) - word_sq, 0.0)
+        val *= np.where(is_word, self.words.weight / (math.sqrt(word_sq) or 1.0),
+                        self.chars.weight / (math.sqrt(char_sq) or 1.0))
+        return idx, val
+
+    def _row(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
         idx: list[int] = []
         val: list[float] = []
         self.words.row(word_terms(doc.words, self.word_bigrams), idx, val)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from opencc_purepy import OpenCC
 
+from .fastre import Prefiltered, trie_pattern
+
 _TYPOS_FILE = Path(__file__).parent / "data" / "typos.tsv"
 _CJK = r"\u3400-\u9fff"
 # Sentence punctuation we keep (it delimits clauses for the urgent negation scope).
@@ -52,14 +54,14 @@ def to_simplified(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _typos() -> tuple[re.Pattern[str], dict[str, str]]:
+def _typos() -> tuple[Prefiltered, dict[str, str]]:
     table: dict[str, str] = {}
     for line in _TYPOS_FILE.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             wrong, right = line.split("\t")
             table[wrong.strip()] = right.strip()
     alternatives = sorted(table, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, alternatives))), table
+    return Prefiltered(trie_pattern(alternatives)), table
 
 
 def _strip_noise(text: str) -> str:

@@ -25,8 +25,13 @@ _STREET_AFTER = re.compile("[东西南北]?大?街")
 _OPENING = set(",，.。!！?？;；:： ")
 _OPENING_PLACE = ("的", "俺", "咱", "我", "一", "有", "人", ",", "，", " ", "这边", "那边", "那块", "这块")
 _CJK = "\u3400-\u9fff"
-_VILLAGE = re.compile(rf"([{_CJK}]{{1,5}})村")
-_VILLAGE_STOP_CHARS = set("的在是我俺咱们住到去从乡镇县了个这那本全邻各外同回进出和跟与给对把被向说里村驻包该此整每哪几两要找")
+_VILLAGE = re.compile(rf"((?:(?!村)[{_CJK}]){{1,5}})村")  # a window never spans another 村
+_VILLAGE_STOP_CHARS = set("的在是我俺咱们住到去从乡镇县了个这那本全邻各外同回进出和跟与给对把被向说里村驻包该此整每哪几两要找"
+                          "們個這說對裡裏與給從鄉鎮縣進該兩幾門")  # and in traditional script: never 們村 from 我們村
+# Village-name words that hold a stop character (前进村, 和平村): kept whole when the scan
+# for the start of a name crosses them.
+_VILLAGE_WORDS = ("前进", "跃进", "先进", "东进", "和平", "太和", "永和", "中和", "同心", "同乐", "向阳",
+                  "向前", "回龙", "回民", "出山", "里仁", "外营", "兴隆", "要庄", "全胜", "两河")
 _VILLAGE_STOP_CORES = {"农", "新农", "城中", "美丽乡", "行政", "自然", "贫困", "示范", "一", "小", "大", "老", "新"}
 
 
@@ -62,6 +67,7 @@ class TownshipExtractor:
         self._full_re = re.compile(alt(self._full))
         self._short_re = re.compile(alt(self._short))
         self._all_names = sorted({*full, *short}, key=len, reverse=True)
+        self._name_chars = frozenset(n[0] for n in self._all_names)
 
     @classmethod
     def from_taxonomy(cls, taxonomy: "Taxonomy") -> "TownshipExtractor":
@@ -115,7 +121,7 @@ class TownshipExtractor:
 
     def village(self, text: str) -> str | None:
         """The first 'X村' that names a village (not 农村, 我们村, 村里...)."""
-        for m in _VILLAGE.finditer(text):
+        for m in _VILLAGE.finditer(text) if "村" in text else ():
             core = self._village_core(m.group(1))
             if core:
                 return core + "村"
@@ -123,14 +129,20 @@ class TownshipExtractor:
 
     def _village_core(self, window: str) -> str | None:
         window = window.rsplit("街道", 1)[-1]  # "(塔铺)街道王庄村": the window may start mid-name
-        for name in self._all_names:
+        for name in self._all_names if not self._name_chars.isdisjoint(window) else ():
             cut = window.rfind(name)
             if cut >= 0 and cut + len(name) < len(window) and not window.endswith(name):
                 window = window[cut + len(name):]
                 break
         i = len(window)
-        while i > 0 and window[i - 1] not in _VILLAGE_STOP_CHARS:
-            i -= 1
+        while i > 0:
+            word = next((w for w in _VILLAGE_WORDS if window.endswith(w, 0, i)), None)
+            if word:
+                i -= len(word)
+            elif window[i - 1] in _VILLAGE_STOP_CHARS:
+                break
+            else:
+                i -= 1
         core = window[i:]
         if not core or core in _VILLAGE_STOP_CORES or len(core) > 4:
             return None

@@ -15,7 +15,8 @@ import numpy as np
 
 from .analyzer import Analyzer, get_analyzer
 from .config import Taxonomy
-from .features import Featurizer
+from .features import Doc, Featurizer
+from .letters import LONG
 from .model import fit_head
 from .normalize import normalize
 from .records import SEED_DIR, load_jsonl, load_seed, seed_digest  # noqa: F401 (part of this module's API)
@@ -30,6 +31,8 @@ PARAMS: dict[str, Any] = {
     "urgent": {"kind": "logreg", "C": 10.0, "balanced": True},
     "min_df": 2, "char_weight": 1.5, "char_n": 2, "word_bigrams": False,
     "urgent_features_for_type": False,
+    "department_power": 0.5,  # nlp.classifier.DEPARTMENT_POWER
+    "window_power": 0.5,      # a letter window's weight in the urgent head: n_windows ** -power
 }
 
 
@@ -83,13 +86,38 @@ def fit_bundle(examples: list[dict], analyzer: Analyzer, weights: np.ndarray | N
     X = featurizer.matrix(docs)
     X_topic = X if params["urgent_features_for_type"] else _without(X, featurizer.rule_columns("URG"))
     heads = {}
-    for name in ("issue_type", "department", "urgent"):
+    for name in ("issue_type", "department"):
         labels = [str(ex[name]) for ex in examples]
-        heads[name] = fit_head(X if name == "urgent" else X_topic, labels, weights,
-                               calibrate=calibrate, **params[name])
+        heads[name] = fit_head(X_topic, labels, weights, calibrate=calibrate, **params[name])
+    u_docs, u_labels, u_weights = urgent_rows(examples, analyzer, weights, params["window_power"])
+    heads["urgent"] = fit_head(featurizer.matrix(u_docs), u_labels, u_weights, calibrate=calibrate,
+                               **params["urgent"])
     meta = {"n_examples": len(examples), "params": params,
             "n_features": featurizer.n_features}
     return ModelBundle(featurizer, heads, pair_counts(examples, analyzer.taxonomy), meta)
+
+
+def urgent_rows(examples: list[dict], analyzer: Analyzer, weights: np.ndarray,
+                window_power: float = 0.0) -> tuple[list[Doc], list[str], np.ndarray]:
+    """The urgent head learns from what it judges: a short text whole, a long letter window
+    by window (nlp.letters). Every window of a letter that is not urgent is a negative; of an
+    urgent letter, the windows with an urgent-rule hit are positives and the others are left
+    out (which of them carries the danger is not known). Each window of a letter of n windows
+    weighs n ** -window_power."""
+    docs: list[Doc] = []
+    labels: list[str] = []
+    out_weights: list[float] = []
+    for ex, w in zip(examples, weights):
+        a = analyzer.analyze(ex["text"])
+        windows = analyzer.window_docs(a)
+        share = float(w) * len(windows) ** -window_power
+        for doc, hits in windows:
+            if len(a.scan) > LONG and ex["urgent"] and not any(not h.negated for h in hits):
+                continue
+            docs.append(doc)
+            labels.append(str(bool(ex["urgent"])))
+            out_weights.append(share)
+    return docs, labels, np.array(out_weights)
 
 
 def _without(X, columns: list[int]):

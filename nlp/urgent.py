@@ -3,26 +3,38 @@
 A hit counts unless a negator stands right before it in the same clause, with only filler
 words between ("不会去集体上访", "没想过要跳楼"). A conditional ("再不解决我就跳楼") or a third
 party ("担心有人会想不开", "他说要喝药") is not a negation, so it still counts.
+
+Every decision is local to the hit's clause or sentence, never to the whole message, so a
+hit deep in a long letter counts like one in a short message. Two more contexts cancel a
+hit: history (a past-time marker earlier in its sentence with no future/intent marker
+between, or 过 right after it: "前年我们一起上访过") and retraction (a marker such as 气话 in
+its sentence after it, or in the next sentence: "上次说要跳楼那是气话").
 """
 from __future__ import annotations
 
 import re
-import re._constants as _c
-import re._parser as _parser
+from functools import reduce
+from operator import or_
 from typing import Any, NamedTuple
+
+from .fastre import Prefiltered, required_chars, trie_pattern
 
 _MASK = "□"
 _CLAUSE = re.compile(r"[，。!?,.；;！？]")
+_SENTENCE = re.compile(r"[。!?；;！？]")
+_RETRACTABLE = ("self_harm", "violence", "group_action")
 
 
 class UrgentHit(NamedTuple):  # a tuple: cheap to build per message
     term: str
     category: str
     negated: bool
+    start: int = 0  # position in the text searched
+    pattern: bool = False  # from a pattern (a construction in context), not a bare term
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    return "|".join(map(re.escape, sorted({str(w) for w in words}, key=len, reverse=True)))
 
 
 class UrgentRules:
@@ -31,30 +43,94 @@ class UrgentRules:
     def __init__(self, spec: dict[str, Any]) -> None:
         categories = spec.get("categories") or {}
         self._category = {t: c for c, body in categories.items() for t in body.get("terms") or ()}
-        self._terms = re.compile(_alternation(list(self._category) or ["\0"]))
-        # one regex per pattern (an alternation of them all is slower in sre), each with the
-        # characters a match can start with, to skip it when none occurs in the text
-        self._patterns = [(c, re.compile(p), first_chars(p)) for c, body in categories.items()
-                          for p in body.get("patterns") or ()]
-        self._hard = re.compile(_alternation(spec.get("hard_negatives") or ["\0"]))
+        self._terms = re.compile(trie_pattern(self._category))
+        # one regex per pattern (an alternation of them all is slower in sre); a pattern runs
+        # only when the text holds a character of each of its mandatory parts: bit k of
+        # _char_bits[c] says c is in part k, and a pattern needs all the bits of its parts
+        self._patterns: list[tuple[int, str, re.Pattern[str]]] = []
+        self._char_bits: dict[str, int] = {}
+        bit = 1
+        for c, body in categories.items():
+            for p in body.get("patterns") or ():
+                need = 0
+                for chars in required_chars(p):
+                    for ch in chars:
+                        self._char_bits[ch] = self._char_bits.get(ch, 0) | bit
+                    need, bit = need | bit, bit << 1
+                self._patterns.append((need, c, re.compile(p)))
+        self._bit_chars = frozenset(self._char_bits)
+        self._hard = Prefiltered(trie_pattern(spec.get("hard_negatives") or ["\0"]))
         self._negator = re.compile(f"(?:{_alternation(spec.get('negators') or ['不'])})$")
         self._filler = re.compile(f"(?:{_alternation(spec.get('fillers') or ['要'])})$")
         self._solo_re = re.compile(_alternation(spec.get("solo_markers") or ["\0"]))
+        self._past_re = re.compile("|".join(spec.get("past_markers") or ["\0"]))
+        self._future_re = re.compile(_alternation(spec.get("future_markers") or ["\0"]))
+        self._ongoing_re = re.compile(_alternation(spec.get("ongoing_markers") or ["\0"]))
+        self._danger_neg_re = re.compile(_alternation(spec.get("danger_negators") or ["\0"]))
+        self._retract_re = re.compile(_alternation(spec.get("retractions") or ["\0"]))
+        benign = spec.get("benign_danger") or {}
+        self._benign_re = re.compile(_alternation(benign.get("contexts") or ["\0"]))
+        self._unless_re = re.compile(_alternation(benign.get("unless") or ["\0"]))
         self.model_threshold = float(spec.get("model_threshold", 0.5))
         self.lexicon_weight = float(spec.get("lexicon_weight", 0.9))
         self.lexicon_veto = float(spec.get("lexicon_veto", 0.0))
+        self.window_threshold = float(spec.get("window_threshold", self.model_threshold))
+        self.negated_cap = float(spec.get("negated_cap", 1.0))
+        self.window_veto = float(spec.get("window_veto", self.lexicon_veto))
 
     def find(self, text: str) -> list[UrgentHit]:
         masked = self._hard.sub(lambda m: _MASK * len(m.group(0)), text)
-        found = {m.start(): (m.group(0), self._category[m.group(0)]) for m in self._terms.finditer(masked)}
-        chars = set(masked)
-        for category, regex, first in self._patterns:
-            if first is not None and first.isdisjoint(chars):
+        found = {m.start(): (m.group(0), self._category[m.group(0)], False)
+                 for m in self._terms.finditer(masked)}
+        have = reduce(or_, map(self._char_bits.__getitem__, self._bit_chars.intersection(masked)), 0)
+        for need, category, regex in self._patterns:
+            if have & need != need:
                 continue
             for m in regex.finditer(masked):
-                found.setdefault(m.start(), (m.group(0), category))
-        return [UrgentHit(term, cat, self._negated(masked[:pos]) or self._solo(cat, masked, pos))
-                for pos, (term, cat) in sorted(found.items())]
+                found.setdefault(m.start(), (m.group(0), category, True))
+        if not found:
+            return []
+        retracted = [m.start() for m in self._retract_re.finditer(masked)]
+        return [UrgentHit(term, cat, self._negated(masked[:pos]) or self._solo(cat, masked, pos)
+                          or self._past(masked, pos, pos + len(term))
+                          or (cat in _RETRACTABLE and self._retracted(masked, pos, retracted))
+                          or (cat == "danger" and (self._benign(text, pos) or self._feared(masked, pos))),
+                          pos, pattern)
+                for pos, (term, cat, pattern) in sorted(found.items())]
+
+    def _past(self, text: str, start: int, end: int) -> bool:
+        """A hit told as history: 过 right after it, or a past marker earlier in its sentence
+        with no future or intent marker between, and nothing after it in the sentence
+        saying it is still going on ("…，到现在还不让我出去")."""
+        if text[end:end + 1] == "过":
+            return True
+        scope = _SENTENCE.split(text[max(0, start - 60):start])[-1]
+        past = None
+        for past in self._past_re.finditer(scope):
+            pass
+        if past is None or self._future_re.search(scope, past.end()):
+            return False
+        return not self._ongoing_re.search(_SENTENCE.split(text[end:end + 60], 1)[0])
+
+    def _feared(self, text: str, start: int) -> bool:
+        """A danger term in a clause that fears or reports it ("怕…中毒", "一旦着火")."""
+        return bool(self._danger_neg_re.search(_CLAUSE.split(text[max(0, start - 16):start])[-1]))
+
+    def _benign(self, text: str, pos: int) -> bool:
+        """A danger hit in a sentence about a routine nuisance fire (秸秆, 烧荒) that says
+        nothing of people or houses at risk."""
+        left = _SENTENCE.split(text[max(0, pos - 40):pos])[-1]
+        right = _SENTENCE.split(text[pos:pos + 40], 1)[0]
+        sentence = left + right
+        return bool(self._benign_re.search(sentence)) and not self._unless_re.search(sentence)
+
+    @staticmethod
+    def _retracted(text: str, pos: int, markers: list[int]) -> bool:
+        """A retraction marker after the hit in its sentence or the next one."""
+        for r in markers:
+            if r > pos and len(_SENTENCE.findall(text, pos, r)) <= 1:
+                return True
+        return False
 
     def _solo(self, category: str, text: str, pos: int) -> bool:
         return category == "group_action" and bool(self._solo_re.search(_CLAUSE.split(text[:pos])[-1]))
@@ -69,30 +145,6 @@ class UrgentRules:
                 return False
             clause = clause[: filler.start()]
         return False
-
-
-def first_chars(pattern: str) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start with; None when that is not a small
-    literal set (a leading class, an optional first item)."""
-    return _first(list(_parser.parse(pattern)))
-
-
-def _first(items: list) -> frozenset[str] | None:
-    if not items:
-        return None
-    op, arg = items[0]
-    if op is _c.LITERAL:
-        return frozenset(chr(arg))
-    if op is _c.IN and all(o is _c.LITERAL for o, _ in arg):
-        return frozenset(chr(a) for _, a in arg)
-    if op is _c.SUBPATTERN:
-        return _first(list(arg[-1]))
-    if op is _c.BRANCH:
-        parts = [_first(list(b)) for b in arg[1]]
-        return None if any(p is None for p in parts) else frozenset().union(*parts)
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[0] > 0:
-        return _first(list(arg[2]))
-    return None
 
 
 def hit_tokens(hits: list[UrgentHit]) -> list[str]:

@@ -14,7 +14,7 @@ from nlp.tokenizer import Tokenizer, user_words
 
 FIELDS = {"issue_type", "issue_type_confidence", "department", "department_confidence",
           "township", "township_confidence", "village", "urgent", "urgent_confidence",
-          "keywords", "model_version"}
+          "keywords", "model_version", "auto_routed"}
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -85,11 +85,13 @@ def test_jieba_cache_is_private(tmp_path):
     assert (tmp_path / "jieba.cache").exists()
 
 
-def test_cold_start_under_three_seconds(model_dir):
-    code = ("import time; t = time.perf_counter(); from nlp import load_classifier; "
-            f"c = load_classifier({str(model_dir)!r}); c.classify('工资'); print(time.perf_counter() - t)")
+def test_cold_start_under_one_and_a_half_cpu_seconds(model_dir):
+    # CPU time of the fresh interpreter (start-up included): the box is shared, wall time
+    # there measures the neighbours
+    code = ("import time; from nlp import load_classifier; "
+            f"c = load_classifier({str(model_dir)!r}); c.classify('工资'); print(time.process_time())")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert float(out.stdout.strip().splitlines()[-1]) < 3.0
+    assert float(out.stdout.strip().splitlines()[-1]) < 1.5
 
 
 def test_empty_model_dir_bootstraps_from_seed(tmp_path, monkeypatch, seed):

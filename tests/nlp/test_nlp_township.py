@@ -89,3 +89,17 @@ def test_village_right_after_a_street_office_name():
 
     hit = TownshipExtractor.from_taxonomy(load_taxonomy()).extract("王五，塔铺街道王庄村")
     assert (hit.code, hit.village) == ("tapu", "王庄村")
+
+
+@pytest.mark.parametrize("text, village", [
+    ("俺住在前进村，村里的路没人修", "前进村"),      # names holding a stop character
+    ("我是和平村的村民", "和平村"),
+    ("东屯镇向阳村的低保", "向阳村"),
+    ("跃进村和李村争水", "跃进村"),
+    ("我們村的路没人修", None),                       # never a fragment (們村)
+    ("我们村的路没人修", None),
+    ("他們村裡的事", None),
+])
+def test_village_names_with_stop_characters_and_no_fragments(extractor, text, village):
+    assert extractor.village(text) == village          # raw text (a caller may not normalise)
+    assert extractor.extract(normalize(text)).village == village
