@@ -85,15 +85,6 @@ def test_jieba_cache_is_private(tmp_path):
     assert (tmp_path / "jieba.cache").exists()
 
 
-def test_cold_start_under_one_and_a_half_cpu_seconds(model_dir):
-    # CPU time of the fresh interpreter (start-up included): the box is shared, wall time
-    # there measures the neighbours
-    code = ("import time; from nlp import load_classifier; "
-            f"c = load_classifier({str(model_dir)!r}); c.classify('工资'); print(time.process_time())")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert float(out.stdout.strip().splitlines()[-1]) < 1.5
-
-
 def test_empty_model_dir_bootstraps_from_seed(tmp_path, monkeypatch, seed):
     monkeypatch.setattr(nlp.training, "load_seed", lambda: seed[::4])
     clf = load_classifier(tmp_path / "fresh")
