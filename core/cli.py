@@ -18,13 +18,14 @@ sms_cli = AppGroup("sms", help="Play a citizen's phone.")
 nlp_cli = AppGroup("nlp", help="Classifier: evaluate and retrain.")
 users_cli = AppGroup("users", help="Staff accounts.")
 messages_cli = AppGroup("messages", help="Stored messages.")
+supervise_cli = AppGroup("supervise", help="催办 and 督办: reminders before deadlines, escalations after.")
 
 
 def register(app: Flask) -> None:
     from api.keys import open311_cli
     from gateway.commands import outbound_cli
 
-    for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli):
+    for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli, supervise_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker)
 
@@ -165,7 +166,11 @@ def worker(burst: bool) -> None:
     get_classifier()
     click.echo(f"worker on {queue.name}, model {current_app.extensions['classifier'].model_version}",
                err=True)
-    # The scheduler runs outbound retries that the send job deferred (enqueue_in).
+    # The scheduler runs outbound retries that the send job deferred (enqueue_in), and the
+    # daily supervision run (each run schedules the next; the job id names the day).
+    from handlers.supervision import schedule_next
+
+    click.echo(f"supervision run scheduled: {schedule_next(queue)}", err=True)
     SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
     sys.stdout.flush()
 
@@ -189,3 +194,12 @@ def messages_retry_failed() -> None:
             db.session.rollback()
             click.echo(f"message {message_id}: still failing ({exc.__class__.__name__})", err=True)
     click.echo(f"reprocessed {done} of {len(ids)} failed messages")
+
+
+@supervise_cli.command("run")
+def supervise_run() -> None:
+    """Send today's reminders and escalations (cron, daily). Running it twice sends nothing twice."""
+    from handlers.supervision import supervise_all
+
+    counts = supervise_all()
+    click.echo(f"checked {counts['cases']} cases, queued {counts['messages']} SMS to staff")
