@@ -32,7 +32,9 @@ def notice_for(case: Case, state: str, *, reason: str | None, answer: str | None
         body = _fit(replies, "notice_answered", answer or "", number=case.number)
     else:
         return None
-    return queue_message(case.contact.address, case.channel, body, f"notice_{state}", contact=case.contact,
+    # The contact's channel, not the case's: a letter or visit registered by staff is
+    # answered by SMS to the phone the petitioner gave.
+    return queue_message(case.contact.address, case.contact.channel, body, f"notice_{state}", contact=case.contact,
                          case=case, unsolicited=True)
 
 
@@ -50,5 +52,5 @@ def message_to_citizen(case: Case, text: str, kind: str) -> Message | None:
         return None
     replies = Replies(current_app.extensions["templates"], case.contact.language)
     body = replies.table["signature"] + text
-    return queue_message(case.contact.address, case.channel, body, kind, contact=case.contact, case=case,
+    return queue_message(case.contact.address, case.contact.channel, body, kind, contact=case.contact, case=case,
                          unsolicited=True)

@@ -13,7 +13,7 @@ from models import CaseState
 NOT_ACCEPTED_ROUTES = [("litigation", "诉讼/仲裁/行政复议"), ("discipline", "检举控告(纪检监察)"),
                        ("other", "其他(写明理由)")]
 CHANNELS = [("sms", "短信"), ("whatsapp", "WhatsApp"), ("messenger", "Messenger"), ("wechat", "微信"),
-            ("web", "网页")]
+            ("web", "网页"), ("letter", "来信"), ("visit", "来访"), ("call", "来电")]
 
 
 def _options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
