@@ -12,7 +12,7 @@ from cases import services
 from cases.classification import classify
 from cases.jobs import queued
 from cases.replies import Replies
-from conversation import citizen
+from conversation import citizen, reception
 from conversation.turn import Outcome, Turn
 from models import Case, CaseState, Contact, Message, utcnow
 from models.db import db
@@ -152,4 +152,5 @@ _HANDLERS = {
     Kind.RATING: lambda turn: Outcome(citizen.rate(turn), turn.intent.kind),
     Kind.REVIEW: lambda turn: Outcome(citizen.review(turn), turn.intent.kind),
     Kind.PETITION: _petition,
+    Kind.RECEPTION: reception.answer,
 }

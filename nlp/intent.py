@@ -19,6 +19,7 @@ class Kind:
     OPT_IN = "opt_in"
     GREETING = "greeting"
     EMPTY = "empty"
+    RECEPTION = "reception"   # 接访: when do leaders receive petitioners
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ _RATINGS = {"1": "satisfied", "满意": "satisfied", "非常满意": "satisfied"
             "3": "unsatisfied", "不满意": "unsatisfied", "很不满意": "unsatisfied"}
 _GREETINGS = {"你好", "您好", "在吗", "在不在", "hi", "hello", "谢谢", "感谢", "谢谢你", "多谢",
               "好的", "收到", "ok", "嗯", "thanks", "thankyou", "好", "知道了"}
+_RECEPTION_WORDS = {"接访", "领导接访", "接访日", "接访安排", "接访时间", "接访日期", "jf"}
 _STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -93,6 +95,8 @@ def parse(text: str) -> Intent:
         return Intent(Kind.RATING, rating=_RATINGS[bare])
     if bare in _GREETINGS:
         return Intent(Kind.GREETING)
+    if bare in _RECEPTION_WORDS:
+        return Intent(Kind.RECEPTION)
     return (_keyword_intent(folded) or _rating_with_number(folded) or _number_alone(folded, bare)
             or Intent(Kind.PETITION, text=text.strip()))
 
