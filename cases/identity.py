@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import unicodedata
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet
@@ -32,7 +33,7 @@ class SealedId:
 def normalize(raw: str) -> str:
     """Upper case, no spaces; raises IdNumberError unless it is 17 digits and a valid check
     character (ISO 7064 MOD 11-2, as GB 11643 specifies)."""
-    number = "".join((raw or "").split()).upper().replace("ｘ", "X")
+    number = "".join(unicodedata.normalize("NFKC", raw or "").split()).upper()  # full-width digits too
     if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
         raise IdNumberError("身份证号应为18位")
     total = sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS))

@@ -124,8 +124,9 @@ def supervise(case: Case, note: str, due: date, actor: str, *, user_id: int | No
         raise WorkflowError("a 督办 needs a note")
     item = Supervision(case_id=case.id, note=note.strip(), due_date=due, issued_by=actor, issued_at=utcnow())
     db.session.add(item)
-    body = staff_replies().render("staff_supervise", number=case.number, note=item.note[:40],
-                             deadline=f"{due.month}月{due.day}日")
+    replies = staff_replies()
+    body = replies.render("staff_supervise", number=case.number, note=item.note[:40],
+                          deadline=replies.table["date"].format(year=due.year, month=due.month, day=due.day))
     outbound = tell_staff(unit_phones(case), body)
     record_event(case, "supervised", actor, after={"due_date": due.isoformat(), "sms": len(outbound)},
                  note=item.note, user_id=user_id)
