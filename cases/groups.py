@@ -14,7 +14,7 @@ from sqlalchemy import select
 from cases.outbox import queue_message
 from cases.replies import Replies
 from cases.repeats import matter_vector, same_person
-from cases.services import record_event
+from cases.records import record_event
 from models import Case, CaseGroup, CaseState, Message, utcnow
 from models.db import db
 from nlp.collective import signers

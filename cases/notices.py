@@ -34,7 +34,9 @@ def notice_for(case: Case, state: str, *, reason: str | None, answer: str | None
 def citizen_addresses(case: Case) -> list[tuple[str, str, Replies]]:
     """Where the citizen hears from us: the case's channel, and a web citizen's verified phone."""
     templates, contact = current_app.extensions["templates"], case.contact
-    out = [(contact.address, case.channel, Replies(templates, contact.language, case.channel))]
+    # the contact's channel, not the case's: a letter or visit registered by staff is
+    # answered by SMS to the phone the petitioner gave
+    out = [(contact.address, contact.channel, Replies(templates, contact.language, contact.channel))]
     if contact.channel == "web" and contact.phone:
         out.append((contact.phone, "sms", Replies(templates, contact.language, "sms")))
     return out

@@ -19,7 +19,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import and_, false, or_, select
 
-from cases.services import record_event
+from cases.records import record_event
 from models import Case, CaseState
 from models.db import db
 from nlp.identity import find_id_number

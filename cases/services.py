@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from cases.clocks import due_after, local_day_code
 from cases.numbering import next_case_number
+from cases.records import TransitionError, record_event  # noqa: F401  (part of this module's interface)
 from cases.triage import routes_itself
 from models.db import db
 from models import Case, CaseEvent, CaseState, Contact, Message, TrainingExample, utcnow
@@ -33,20 +34,10 @@ FINAL_ROUND = 2  # 复核: its answer is final (Art. 36)
 CLASSIFIED_FIELDS = ("issue_type", "department", "township", "urgent")
 
 
-class TransitionError(ValueError):
-    """The lifecycle does not allow this change."""
-
-
-def record_event(case: Case, kind: str, actor: str = "system", *, before: dict | None = None,
-                 after: dict | None = None, note: str | None = None, user_id: int | None = None) -> CaseEvent:
-    event = CaseEvent(case=case, kind=kind, actor=actor, before=before, after=after, note=note,
-                      user_id=user_id, at=utcnow())
-    db.session.add(event)
-    return event
-
-
-def open_case(contact: Contact, message: Message, now: datetime | None = None) -> Case:
-    """A new registered case for an inbound petition message, with its number and clock."""
+def open_case(contact: Contact | None, message: Message, now: datetime | None = None, actor: str = "citizen",
+              user_id: int | None = None) -> Case:
+    """A new registered case for an inbound petition message, with its number and clock
+    (staff registering a letter, visit or call pass themselves as the actor)."""
     now = now or utcnow()
     taxonomy = current_app.extensions["taxonomy"]
     number = next_case_number(taxonomy.case_prefix, local_day_code(now, current_app.config["TIMEZONE"]))
@@ -56,7 +47,7 @@ def open_case(contact: Contact, message: Message, now: datetime | None = None) -
     db.session.add(case)
     db.session.flush()
     message.case_id = case.id
-    record_event(case, "created", "citizen", after={"state": case.state, "number": number})
+    record_event(case, "created", actor, after={"state": case.state, "number": number}, user_id=user_id)
     return case
 
 
@@ -175,8 +166,12 @@ def transition(case: Case, new_state: str, actor: str, *, note: str | None = Non
     record_event(case, "state", actor, before=before, after={"state": new_state, "due_at": _iso(case.due_at),
                                                             **details}, note=note, user_id=user_id)
     from cases.notices import notice_for
+    from cases import workflow
 
-    return notice_for(case, new_state, reason=reason, answer=answer, route=route)
+    outbound = notice_for(case, new_state, reason=reason, answer=answer, route=route)
+    if new_state == CaseState.CLOSED:
+        workflow.schedule_callback(case, now)  # 回访
+    return outbound + workflow.hand_over_if_due(case, actor, user_id=user_id)  # 交办 on acceptance
 
 
 def request_extension(case: Case, reason: str, actor: str, user_id: int | None = None) -> None:
@@ -296,7 +291,11 @@ def confirm(case: Case, actor: str, user_id: int | None = None) -> None:
 
 
 def assign(case: Case, actor: str, *, department: str | None = None, assignee: str | None = None,
-           user_id: int | None = None) -> None:
+           user_id: int | None = None) -> list[Message]:
+    """A responsible unit and person; a new unit on a case in hand gets a 交办 (returned:
+    the SMS to its handlers, for the caller to dispatch after its commit)."""
+    from cases import workflow
+
     before = {"department": case.department, "assignee": case.assignee}
     if department:
         case.department = department
@@ -304,6 +303,7 @@ def assign(case: Case, actor: str, *, department: str | None = None, assignee: s
         case.assignee = assignee or None
     record_event(case, "assigned", actor, before=before,
                  after={"department": case.department, "assignee": case.assignee}, user_id=user_id)
+    return workflow.hand_over_if_due(case, actor, user_id=user_id)
 
 
 def add_note(case: Case, text: str, actor: str, user_id: int | None = None) -> None:

@@ -131,6 +131,18 @@ def _onduty(env: Mapping[str, str]) -> list[str]:
     return phones
 
 
+def _phone_book(env: Mapping[str, str], name: str) -> dict[str, list[str]]:
+    """`hrss=+8613900000001 +8613900000002,township_gov:dongtun=+8613900000003`: phones per unit
+    (a department code, or township_gov:<township> for a township's government)."""
+    book: dict[str, list[str]] = {}
+    for part in _list(env, name):
+        unit, sep, phones = part.partition("=")
+        if not sep or not unit.strip() or not phones.split():
+            raise ConfigError(f"{name}: {part!r} is not unit=phone [phone ...]")
+        book[unit.strip()] = phones.split()
+    return book
+
+
 def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = None) -> dict:
     """Flask config keys built from the environment."""
     env = os.environ if env is None else env
@@ -181,6 +193,18 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 256 * 1024),
         **_sms(env),
         **_security(env),
+        # Workflow (docs/supervision.md): 签收 limit, reminders, who is told, 回访, scanned letters.
+        "SIGN_FOR_DAYS": _int(env, "SIGN_FOR_DAYS", 3),
+        "REMIND_DAYS_BEFORE": _int(env, "REMIND_DAYS_BEFORE", 3),
+        "CALLBACK_DAYS": _int(env, "CALLBACK_DAYS", 7),
+        "SUPERVISE_HOUR": _int(env, "SUPERVISE_HOUR", 8),
+        "UNIT_PHONES": _phone_book(env, "UNIT_PHONES"),
+        "UNIT_HEAD_PHONES": _phone_book(env, "UNIT_HEAD_PHONES"),
+        "BUREAU_PHONES": _list(env, "BUREAU_PHONES"),
+        "ID_ENCRYPTION_KEY": env.get("ID_ENCRYPTION_KEY") or None,
+        "ATTACHMENT_DIR": Path(env.get("ATTACHMENT_DIR") or instance_path / "attachments"),
+        "ATTACHMENT_MAX_BYTES": _int(env, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+        "ATTACHMENT_MAX_FILES": _int(env, "ATTACHMENT_MAX_FILES", 5),
     }
 
 

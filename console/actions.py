@@ -140,9 +140,9 @@ def assign(case_id: int):
     department = form.department.data or None
     if department and not access.can(current_user, "assign_unit"):
         abort(403)
-    services.assign(case, current_user.actor, department=department, assignee=form.assignee.data.strip(),
-                    user_id=current_user.id)
-    return _done(case, "已更新责任单位和责任人。")
+    outbound = services.assign(case, current_user.actor, department=department,
+                               assignee=form.assignee.data.strip(), user_id=current_user.id)
+    return _done(case, "已更新责任单位和责任人。", outbound)
 
 
 @bp.post("/cases/<int:case_id>/reply")

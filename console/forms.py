@@ -17,7 +17,8 @@ from models import CaseState
 NOT_ACCEPTED_ROUTES = [("litigation", "诉讼/仲裁/行政复议"), ("discipline", "检举控告(纪检监察)"),
                        ("no_reaccept", "已复查复核，不再受理(条例第三十六条)"), ("other", "其他(写明理由)")]
 CHANNELS = [("sms", "短信"), ("whatsapp", "WhatsApp"), ("messenger", "Messenger"), ("wechat", "微信"),
-            ("web", "网页"), ("letter", "来信"), ("visit", "来访"), ("phone", "电话"), ("ledger", "台账")]
+            ("web", "网页"), ("letter", "来信"), ("visit", "来访"), ("phone", "电话"), ("call", "来电"),
+            ("ledger", "台账")]
 
 
 class Form(FlaskForm):

@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, case as when, func, or_, select
 
 from console.access import scope
 from models.db import db
-from models import Case, CaseEvent, CaseState, Message
+from models import Case, CaseEvent, CaseState, CaseWorkflow, Message
 
 PER_PAGE = 50
 DUE_SOON_DAYS = 3
@@ -21,7 +21,8 @@ RUNNING = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, Case
 IN_HAND = (CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.EXTENDED, CaseState.REVIEW)
 QUEUES = {  # code -> label, in the order of the tabs
     "triage": "待分类确认", "open": "在办", "overdue": "已超期", "due_soon": "即将到期",
-    "awaiting_rating": "待评价", "unsatisfied": "不满意", "repeats": "重复件", "groups": "集体访", "extension": "待批延期", "all": "全部",
+    "awaiting_rating": "待评价", "unsatisfied": "不满意", "repeats": "重复件", "groups": "集体访", "extension": "待批延期", "unsigned": "超时未签收",
+    "all": "全部",
 }
 
 
@@ -68,13 +69,20 @@ def queue_condition(queue: str, now: datetime):
         "repeats": Case.repeat_of_id.is_not(None),      # cases.repeats: petitions of a matter filed before
         "groups": Case.group_id.is_not(None),           # cases.groups: cases of a group petition
         "extension": Case.extension_request.is_not(None),
+        "unsigned": Case.id.in_(select(CaseWorkflow.case_id).where(unsigned_late(now))),
     }.get(queue)
+
+
+def unsigned_late(now: datetime):
+    """交办 not signed for (nor returned) past the 签收 limit: the bureau chases these."""
+    return and_(CaseWorkflow.handed_at.is_not(None), CaseWorkflow.signed_at.is_(None),
+                CaseWorkflow.returned_at.is_(None), CaseWorkflow.sign_due_at < now)
 
 
 def _order(queue: str) -> list:
     if queue == "triage":
         return [Case.urgent.desc(), _doubt().asc(), Case.received_at.asc(), Case.id]
-    if queue in ("overdue", "due_soon"):
+    if queue in ("overdue", "due_soon", "unsigned"):
         return [Case.due_at.asc(), Case.id]
     return [Case.urgent.desc(), Case.received_at.desc(), Case.id.desc()]
 

@@ -16,7 +16,7 @@ from cases import services
 from cases.classification import classify, is_urgent, raise_alarm, safety_text
 from cases.jobs import queued
 from cases.replies import Replies
-from conversation import citizen, matters
+from conversation import citizen, matters, reception
 from conversation.turn import Outcome, Turn
 from models import Case, CaseState, Contact, Message, utcnow
 from models.db import db
@@ -237,4 +237,5 @@ _HANDLERS = {
     Kind.REVIEW: lambda turn: Outcome(citizen.review(turn), turn.intent.kind),
     Kind.REEXAMINE: lambda turn: Outcome(citizen.review(turn), turn.intent.kind),
     Kind.PETITION: _petition,
+    Kind.RECEPTION: reception.answer,
 }

@@ -16,6 +16,7 @@ sms_cli = AppGroup("sms", help="Play a citizen's phone.")
 nlp_cli = AppGroup("nlp", help="Classifier: evaluate and retrain.")
 users_cli = AppGroup("users", help="Staff accounts.")
 messages_cli = AppGroup("messages", help="Stored messages.")
+supervise_cli = AppGroup("supervise", help="催办 and 督办: reminders before deadlines, escalations after.")
 
 
 def register(app: Flask) -> None:
@@ -25,7 +26,7 @@ def register(app: Flask) -> None:
     from gateway.commands import outbound_cli
 
     cases_cli.add_command(cases_show)
-    for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli, cases_cli):
+    for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli, cases_cli, supervise_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker)
     app.cli.add_command(sweep)
@@ -247,6 +248,11 @@ def worker(burst: bool, urgent_only: bool) -> None:
     get_classifier()
     click.echo(f"worker on {', '.join(q.name for q in listened)}, "
                f"model {current_app.extensions['classifier'].model_version}", err=True)
+    # The scheduler runs deferred retries and the daily supervision run (each run schedules
+    # the next; the job id names the day).
+    from handlers.supervision import schedule_next
+
+    click.echo(f"supervision run scheduled: {schedule_next(queues(current_app)[-1])}", err=True)
     die_with_parent()
     app = current_app._get_current_object()
     GatewayWorker(listened, app, connection=listened[0].connection).work(burst=burst, with_scheduler=True)
@@ -283,3 +289,12 @@ def messages_retry_failed() -> None:
             db.session.rollback()
             click.echo(f"message {message_id}: still failing ({exc.__class__.__name__})", err=True)
     click.echo(f"reprocessed {done} of {len(ids)} failed messages")
+
+
+@supervise_cli.command("run")
+def supervise_run() -> None:
+    """Send today's reminders and escalations (cron, daily). Running it twice sends nothing twice."""
+    from handlers.supervision import supervise_all
+
+    counts = supervise_all()
+    click.echo(f"checked {counts['cases']} cases, queued {counts['messages']} SMS to staff")

@@ -25,6 +25,7 @@ class Kind:
     EMPTY = "empty"
     EMOJI = "emoji"            # only emoji or pictographs: no words to act on
     GARBAGE = "garbage"        # letters that read as no language ('asdfghjkl;;;')
+    RECEPTION = "reception"   # 接访: when do leaders receive petitioners
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ _RATINGS = {"1": "satisfied", "满意": "satisfied", "非常满意": "satisfied"
 _GREETINGS = {"你好", "您好", "在吗", "在不在", "hi", "hello", "好的", "收到", "ok", "嗯", "好", "知道了"}
 _THANKS = {"谢谢", "感谢", "谢谢你", "谢谢您", "多谢", "thanks", "thankyou", "thx", "谢谢了", "非常感谢",
            "太感谢了", "辛苦了", "谢谢你们", "感谢你们"}
+_RECEPTION_WORDS = {"接访", "领导接访", "接访日", "接访安排", "接访时间", "接访日期", "jf"}
 _STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -104,6 +106,8 @@ def parse(text: str) -> Intent:
         return Intent(Kind.GREETING)
     if bare in _THANKS:
         return Intent(Kind.THANKS)
+    if bare in _RECEPTION_WORDS:
+        return Intent(Kind.RECEPTION)
     return (_keyword_intent(folded) or _rating_with_number(folded) or _number_alone(folded, bare)
             or (Intent(Kind.GARBAGE) if _is_garbage(bare) else Intent(Kind.PETITION, text=text.strip())))
 
