@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 @click.command("show")
+@with_appcontext
 @click.argument("number")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (for scripts).")
 @click.option("--unmask", is_flag=True, help="The petitioner's name and phone in full (personal data).")

@@ -11,6 +11,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import func, select
 
+from console import throttle
 from console.models import AuditLog
 from models import User, utcnow
 from models.db import db
@@ -134,7 +135,7 @@ def reset_password(user: User, actor: str, ip: str | None = None) -> str:
     password = one_time_password()
     user.set_password(password)
     user.must_change_password = True
-    user.failed_logins, user.locked_until = 0, None
+    throttle.lift(user.username)
     log("password_reset", actor, user, ip)
     return password
 

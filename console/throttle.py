@@ -51,3 +51,10 @@ def succeeded(username: str, address: str) -> None:
     """A good password clears the pair's count (not the address's: other names stay counted)."""
     key = _keys(username, address)[0][0]
     db.session.query(LoginThrottle).filter(LoginThrottle.key == key).delete()
+
+
+def lift(username: str) -> None:
+    """An admin's password reset lifts every lock on the account (from any address)."""
+    prefix = f"acct:{username[:64]}|"
+    db.session.query(LoginThrottle).filter(LoginThrottle.key.startswith(prefix, autoescape=True)).delete(
+        synchronize_session=False)

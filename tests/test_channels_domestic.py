@@ -241,7 +241,8 @@ def test_start_refuses_a_reply_without_an_approved_template(make_app, tmp_path):
 
 @pytest.mark.parametrize("env, message", [
     ({"SMS_PROVIDER": "carrier-pigeon"}, "SMS_PROVIDER must be one of"),
-    ({"SMS_PROVIDER": "tencent", "APP_ENV": "production", "SECRET_KEY": "k"}, "SMS_CALLBACK_SECRET must be set"),
+    ({"SMS_PROVIDER": "tencent", "APP_ENV": "production", "SECRET_KEY": "k", "ONDUTY_PHONES": "+8613900000001"},
+     "SMS_CALLBACK_SECRET must be set"),
     ({"SMS_PROVIDER": "aliyun", "SMS_CALLBACK_SECRET": "short"}, "at least 16"),
 ])
 def test_settings_refuse_a_bad_sms_setup(tmp_path, env, message):

@@ -58,12 +58,13 @@ def test_readyz_names_what_is_down(make_app):
 
 
 def test_metrics_count_answers_by_status_and_show_the_backlog(make_app, monkeypatch):
-    app = make_app(PROPAGATE_EXCEPTIONS=False)                      # a 500 as production answers it
+    app = make_app(PROPAGATE_EXCEPTIONS=False, METRICS_TOKEN="m-token")   # a 500 as production answers it
     with app.app_context():
         _empty_tables()
     client = app.test_client()
     phone = Phone(client)
-    before = client.get("/metrics").get_data(as_text=True)
+    auth = {"Authorization": "Bearer m-token"}
+    before = client.get("/metrics", headers=auth).get_data(as_text=True)
     phone.send(TEXT)
     assert phone.post(phone.form("x"), signature="forged").status_code == 403
 
@@ -71,7 +72,7 @@ def test_metrics_count_answers_by_status_and_show_the_backlog(make_app, monkeypa
         raise RuntimeError("bug")
     monkeypatch.setattr("gateway.webhooks.receive", broken)
     assert phone.post(phone.form("y")).status_code == 500
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=auth).get_data(as_text=True)
     for status in ("200", "403", "500"):
         sample = f'gateway_webhook_responses_total{{channel="twilio",outcome="{status}"}}'
         assert value(text, sample) == value(before, sample) + 1
@@ -79,7 +80,7 @@ def test_metrics_count_answers_by_status_and_show_the_backlog(make_app, monkeypa
     assert "gateway_last_sweep_timestamp_seconds 0" in text
     with app.app_context():
         sweep()
-    assert "gateway_last_sweep_timestamp_seconds 0\n" not in client.get("/metrics").get_data(as_text=True)
+    assert "gateway_last_sweep_timestamp_seconds 0\n" not in client.get("/metrics", headers=auth).get_data(as_text=True)
 
 
 def test_backlog_alert_pages_the_on_duty_officer_once(make_app):

@@ -134,11 +134,12 @@ def test_session_cookie_flags_and_lifetime(app, staff):
 
 
 def test_production_cookie_is_secure(make_app, staff):
-    app = make_app(APP_ENV="production", SESSION_COOKIE_SECURE=True)
+    app = make_app(APP_ENV="production", SESSION_COOKIE_SECURE=True)  # ONDUTY_PHONES set by the fixture
     assert app.config["SESSION_COOKIE_SECURE"] is True
     from config.settings import load_settings
 
-    assert load_settings(app.instance_path, {"APP_ENV": "production", "SECRET_KEY": "x"})["SESSION_COOKIE_SECURE"]
+    assert load_settings(app.instance_path, {"APP_ENV": "production", "SECRET_KEY": "x",
+                                             "ONDUTY_PHONES": "+8613900000001"})["SESSION_COOKIE_SECURE"]
 
 
 def test_a_cookie_copied_before_logout_is_dead_after_it(app, staff):
