@@ -21,9 +21,11 @@ messages_cli = AppGroup("messages", help="Stored messages.")
 def register(app: Flask) -> None:
     from api.keys import open311_cli
     from core.cli_cases import cases_cli
+    from core.cli_reports import reports_cli
     from gateway.commands import outbound_cli
 
-    for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli, cases_cli):
+    for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli, cases_cli,
+                  reports_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker)
 
