@@ -22,7 +22,8 @@ from cases.reports import Report
 
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22, alignment=1, spaceAfter=4 * mm)
-HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=12, leading=16, spaceBefore=4 * mm, spaceAfter=2 * mm)
+HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=12, leading=16, spaceBefore=4 * mm, spaceAfter=2 * mm,
+                         keepWithNext=1)  # never a heading alone at the foot of a page
 SMALL = ParagraphStyle("small", fontName=FONT, fontSize=8, leading=10)
 GRID = TableStyle([
     ("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 9),

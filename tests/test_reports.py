@@ -5,9 +5,11 @@ and the console's archive page with audited downloads."""
 from __future__ import annotations
 
 import io
+import os
 import random
 from collections import Counter
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -224,3 +226,20 @@ def test_cli_archives_and_console_lists_and_audits_downloads(make_app, tmp_path)
 def test_cli_rejects_a_bad_kind_and_date(runner):
     assert runner.invoke(args=["reports", "build", "yearly"]).exit_code == 2
     assert runner.invoke(args=["reports", "build", "daily", "--date", "2025-02-30"]).exit_code == 2
+
+
+@pytest.mark.skipif(not os.environ.get("REPORT_IMAGES"),
+                    reason="set REPORT_IMAGES=docs/img to draw the pages shown in docs/reports.md")
+def test_draw_report_pages_for_the_docs(app, seeded):
+    """REPORT_IMAGES=docs/img .venv/bin/python -m pytest tests/test_reports.py -k draw_report -k sqlite"""
+    import pypdfium2
+
+    out = Path(os.environ["REPORT_IMAGES"])
+    out.mkdir(parents=True, exist_ok=True)
+    with app.app_context():
+        report = build("monthly", date(2025, 11, 15), TZ, NOW)
+        pdf = pypdfium2.PdfDocument(to_pdf(report, names_for(app), "延津县"))
+    for index in range(min(2, len(pdf))):
+        image = pdf[index].render(scale=1.4).to_pil()
+        image.save(out / f"report-monthly-{index + 1}.png", optimize=True)
+        assert image.size[0] > 800
