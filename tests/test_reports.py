@@ -223,9 +223,13 @@ def test_cli_archives_and_console_lists_and_audits_downloads(make_app, tmp_path)
         assert [(e.username, e.detail) for e in log] == [("r_leader", {"file": "monthly-2025-11.xlsx"})]
 
 
-def test_cli_rejects_a_bad_kind_and_date(runner):
+def test_cli_rejects_a_bad_kind_date_or_folder(runner, tmp_path):
     assert runner.invoke(args=["reports", "build", "yearly"]).exit_code == 2
     assert runner.invoke(args=["reports", "build", "daily", "--date", "2025-02-30"]).exit_code == 2
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = runner.invoke(args=["reports", "build", "daily", "--date", "2025-02-03", "--out", str(blocker / "x")])
+    assert result.exit_code == 1 and "cannot write to" in result.output
 
 
 @pytest.mark.skipif(not os.environ.get("REPORT_IMAGES"),
