@@ -26,6 +26,7 @@ from models import Case, CaseState
 
 KINDS = ("daily", "weekly", "monthly")
 SATISFIED = ("satisfied", "basically")
+EARLIEST, LATEST = date(2000, 1, 1), date(9998, 12, 31)  # room for the previous and next period
 TOP_HOTSPOTS = 10
 EXAMPLES = 3
 
@@ -119,7 +120,10 @@ def unit_of(department: str | None, township: str | None) -> tuple[str, str]:
 
 def build(kind: str, day: date, tz: str, now: datetime) -> Report:
     """The report of the `kind` period containing local `day`, with the period before it.
-    `now` (naive UTC) caps the deadlines counted, so a running period counts no future one."""
+    `now` (naive UTC) caps the deadlines counted, so a running period counts no future one.
+    ValueError for an unknown kind or a day outside EARLIEST..LATEST."""
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"{day} is outside {EARLIEST}..{LATEST}")
     current = period(kind, day)
     previous = current.previous()
     return Report(current, previous, figures(current, tz, now), figures(previous, tz, now), now)

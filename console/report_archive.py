@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, render_template, send_file
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from cases.report_files import FILE_NAME, KIND_NAMES, Names
+from cases.report_files import FILE_NAME, KIND_NAMES, Names, archive
+from cases.reports import KINDS, build
 from console.auth import audit, role_required
 from console.blueprint import bp
 from console.forms import CHANNELS
 from models.db import db
+from models import utcnow
 
 READERS = ("admin", "officer", "leader")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +43,33 @@ def archived(folder: Path) -> list[dict]:
 @bp.get("/report-files")
 @role_required(*READERS)
 def report_files():
-    return render_template("console/report_files.html", files=archived(report_folder(current_app)))
+    return render_template("console/report_files.html", files=archived(report_folder(current_app)),
+                           kinds=KIND_NAMES)
+
+
+@bp.post("/report-files")
+@role_required(*READERS)
+def report_build():
+    """Builds (or rebuilds) the report of the period containing the day given, now."""
+    kind, text = request.form.get("kind", ""), request.form.get("day", "").strip()[:20]
+    try:
+        day = date.fromisoformat(text)
+        if kind not in KINDS:
+            raise ValueError(kind)
+        report = build(kind, day, current_app.config["TIMEZONE"], utcnow())
+        archive(report, names_for(current_app), current_app.extensions["taxonomy"].county,
+                report_folder(current_app))
+    except ValueError:
+        flash("请选择报告类型，并按 2025-11-30 的格式填写日期。", "error")
+        return redirect(url_for("console.report_files"))
+    except OSError:
+        current_app.logger.exception("cannot write the report files")
+        flash("报告文件无法写入，请联系管理员。", "error")
+        return redirect(url_for("console.report_files"))
+    audit("report_build", current_user.username, current_user.id, report=kind, period=report.period.label)
+    db.session.commit()
+    flash(f"已生成{KIND_NAMES[kind]} {report.period.label}。", "info")
+    return redirect(url_for("console.report_files"))
 
 
 @bp.get("/report-files/<name>")

@@ -36,7 +36,10 @@ def build(kind: str, day: datetime | None, out: Path | None) -> None:
 
     app = current_app
     tz, now = app.config["TIMEZONE"], utcnow()
-    report = build_report(kind, day.date() if day else _yesterday(tz, now), tz, now)
+    try:
+        report = build_report(kind, day.date() if day else _yesterday(tz, now), tz, now)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     folder = out or report_folder(app)
     try:
         paths = archive(report, names_for(app), app.extensions["taxonomy"].county, folder)

@@ -223,9 +223,38 @@ def test_cli_archives_and_console_lists_and_audits_downloads(make_app, tmp_path)
         assert [(e.username, e.detail) for e in log] == [("r_leader", {"file": "monthly-2025-11.xlsx"})]
 
 
+def test_console_builds_a_chosen_period_and_refuses_bad_input(make_app, tmp_path):
+    app = make_app(REPORTS_DIR=tmp_path / "reports")
+    with app.app_context():
+        from tests.conftest import _empty_tables
+        _empty_tables()
+        rows = _seed(150, seed=3)
+    officer = _login(app, "officer")
+    page = "/console/report-files"
+    done = officer.post(page, {"kind": "weekly", "day": "2025-11-05"}, token_from=page, follow_redirects=True)
+    assert "已生成周报 2025-W45" in done.get_data(as_text=True)
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["weekly-2025-W45.pdf", "weekly-2025-W45.xlsx"]
+    workbook = load_workbook(tmp_path / "reports" / "weekly-2025-W45.xlsx")
+    start, end = datetime(2025, 11, 2, 16), datetime(2025, 11, 9, 16)  # Monday to Sunday, local
+    assert workbook["总览"]["B2"].value == sum(start <= r["received_at"] < end and r["state"] != CaseState.MERGED
+                                               for r in rows)
+    for form in ({"kind": "weekly", "day": "2025-13-01"}, {"kind": "yearly", "day": "2025-11-05"},
+                 {"kind": "daily", "day": "0001-01-01"}, {"kind": "daily", "day": "x" * 5000}, {}):
+        answer = officer.post(page, form, token_from=page, follow_redirects=True)
+        assert answer.status_code == 200 and "按 2025-11-30 的格式" in answer.get_data(as_text=True)
+    assert len(list((tmp_path / "reports").iterdir())) == 2
+    assert officer.client.post(page, data={"kind": "daily", "day": "2025-11-05"}).status_code == 400  # no CSRF
+    assert _login(app, "handler").post(page, {"kind": "daily", "day": "2025-11-05"}).status_code == 403
+    with app.app_context():
+        log = db.session.query(AuditLog).filter_by(kind="report_build").all()
+        assert [(e.username, e.detail) for e in log] == [("r_officer", {"report": "weekly", "period": "2025-W45"})]
+
+
 def test_cli_rejects_a_bad_kind_date_or_folder(runner, tmp_path):
     assert runner.invoke(args=["reports", "build", "yearly"]).exit_code == 2
     assert runner.invoke(args=["reports", "build", "daily", "--date", "2025-02-30"]).exit_code == 2
+    early = runner.invoke(args=["reports", "build", "daily", "--date", "0001-01-01"])
+    assert early.exit_code == 1 and "outside" in early.output
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     result = runner.invoke(args=["reports", "build", "daily", "--date", "2025-02-03", "--out", str(blocker / "x")])
