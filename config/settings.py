@@ -178,6 +178,8 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "OPEN311_CONTACT": env.get("OPEN311_CONTACT", "延津县信访局"),
         "CONFIG_DIR": Path(env.get("GATEWAY_CONFIG_DIR") or CONFIG_DIR),
         "MODEL_DIR": Path(env.get("MODEL_DIR") or instance_path / "models"),
+        # where `flask reports build` archives and the console lists the periodic reports
+        "REPORTS_DIR": Path(env.get("REPORTS_DIR") or instance_path / "reports"),
         "TIMEZONE": env.get("TIMEZONE", "Asia/Shanghai"),
         "LANGUAGE": env.get("LANGUAGE_DEFAULT", "zh"),
         "TRIAGE_THRESHOLD": _float(env, "TRIAGE_THRESHOLD", 0.6),
