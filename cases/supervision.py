@@ -89,11 +89,12 @@ def supervise_case(case: Case, now: datetime) -> list[Message]:
 
 def _recipients(case: Case, action: Action) -> list[str]:
     """Before a deadline: the handlers of the unit holding the case (the bureau while no unit
-    does). After it: the unit's head and the bureau."""
+    does, or when the unit has no phones configured: a reminder never goes to nobody). After
+    it: the unit's head and the bureau."""
     bureau = list(current_app.config["BUREAU_PHONES"])
     if action.kind == "reminded":
         held = case.workflow is not None and case.workflow.handed_at and not case.workflow.returned_at
-        return unit_phones(case) if held else bureau
+        return (unit_phones(case) if held else []) or bureau
     return unit_phones(case, "UNIT_HEAD_PHONES") + bureau
 
 

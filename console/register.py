@@ -18,6 +18,7 @@ from cases.registration import FORMS, Registration, normalize_phone, register
 from console import access
 from console.auth import role_required
 from console.blueprint import bp
+from console.views import _error
 from console.forms import _choices, _options
 from models import Attachment
 from models.db import db
@@ -63,6 +64,8 @@ def _upload_limit() -> None:
 
 @bp.errorhandler(413)
 def _too_large(exc):
+    if request.endpoint != "console.register_submit":
+        return _error(exc)  # the console's own page: only this form takes attachments
     limit = current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024)
     return render_template("console/error.html", code=413, title="文件太大",
                            message=f"每个附件不超过{limit}MB，最多{current_app.config['ATTACHMENT_MAX_FILES']}个。"), 413

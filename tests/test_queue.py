@@ -61,8 +61,8 @@ def test_threat_in_a_supplement_is_checked_by_the_worker(make_app, redis_url):
     phone = Phone(app.test_client())
     phone.send("我叫张三，东屯镇工地拖欠工资三个月")
     with app.app_context():
-        queue = app.extensions["rq_queue"]
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        listened = queues(app)   # urgent work (classification, the danger check) first
+        SimpleWorker(listened, connection=listened[0].connection).work(burst=True)
         case = db.session.execute(select(Case)).scalar_one()
         case.department = "hrss"
         services.transition(case, "accepted", "user:o")
@@ -73,7 +73,8 @@ def test_threat_in_a_supplement_is_checked_by_the_worker(make_app, redis_url):
     assert "已将补充内容加入" in reply
     with app.app_context():
         assert "classifier" not in app.extensions  # nothing heavy in the request
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        assert app.extensions["rq_urgent"].count >= 1  # the danger check waits on the urgent queue
+        SimpleWorker(listened, connection=listened[0].connection).work(burst=True)
         db.session.expire_all()
         case = db.session.execute(select(Case)).scalar_one()
         assert case.urgent and case.state == "accepted"
