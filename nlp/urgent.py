@@ -23,6 +23,9 @@ _MASK = "□"
 _CLAUSE = re.compile(r"[，。!?,.；;！？]")
 _SENTENCE = re.compile(r"[。!?；;！？]")
 _RETRACTABLE = ("self_harm", "violence", "group_action")
+_ONGOING = ("danger", "violence")  # what can still be going on after a past start
+# the rest of the hit's clause ends its verb with 过: "…一起去县里上访过"
+_DONE = re.compile(r"[^，。!?,.；;！？]{0,10}?(访|去|到|映|告|闹|堵|找|跳|喝|说)过(?![来去两几一好])")
 
 
 class UrgentHit(NamedTuple):  # a tuple: cheap to build per message
@@ -67,6 +70,7 @@ class UrgentRules:
         self._future_re = re.compile(_alternation(spec.get("future_markers") or ["\0"]))
         self._ongoing_re = re.compile(_alternation(spec.get("ongoing_markers") or ["\0"]))
         self._danger_neg_re = re.compile(_alternation(spec.get("danger_negators") or ["\0"]))
+        self._hypothetical_re = re.compile(_alternation(spec.get("danger_hypothetical") or ["\0"]))
         self._retract_re = re.compile(_alternation(spec.get("retractions") or ["\0"]))
         benign = spec.get("benign_danger") or {}
         self._benign_re = re.compile(_alternation(benign.get("contexts") or ["\0"]))
@@ -86,23 +90,26 @@ class UrgentRules:
         for need, category, regex in self._patterns:
             if have & need != need:
                 continue
-            for m in regex.finditer(masked):
-                found.setdefault(m.start(), (m.group(0), category, True))
+            for m in regex.finditer(masked):  # a pattern (a construction) outranks a bare term
+                if not found.get(m.start(), (0, 0, False))[2]:
+                    found[m.start()] = (m.group(0), category, True)
         if not found:
             return []
         retracted = [m.start() for m in self._retract_re.finditer(masked)]
         return [UrgentHit(term, cat, self._negated(masked[:pos]) or self._solo(cat, masked, pos)
-                          or self._past(masked, pos, pos + len(term))
+                          or self._past(masked, pos, pos + len(term), cat)
                           or (cat in _RETRACTABLE and self._retracted(masked, pos, retracted))
                           or (cat == "danger" and (self._benign(text, pos) or self._feared(masked, pos))),
                           pos, pattern)
                 for pos, (term, cat, pattern) in sorted(found.items())]
 
-    def _past(self, text: str, start: int, end: int) -> bool:
-        """A hit told as history: 过 right after it, or a past marker earlier in its sentence
-        with no future or intent marker between, and nothing after it in the sentence
-        saying it is still going on ("…，到现在还不让我出去")."""
-        if text[end:end + 1] == "过":
+    def _past(self, text: str, start: int, end: int, category: str) -> bool:
+        """A hit told as history: 过 right after it or closing its verb in the clause
+        ("一起去县里上访过"), or a past marker earlier in its sentence with no future or intent
+        marker between, and, for a danger or violence, nothing after it in the sentence saying
+        it is still going on ("…，到现在还不让我出去"). A matter still unresolved does not make
+        a past group action or threat live again ("…上访过，问题到现在还没解决")."""
+        if text[end:end + 1] == "过" or _DONE.match(text, end):
             return True
         scope = _SENTENCE.split(text[max(0, start - 60):start])[-1]
         past = None
@@ -110,11 +117,16 @@ class UrgentRules:
             pass
         if past is None or self._future_re.search(scope, past.end()):
             return False
+        if category not in _ONGOING:
+            return True
         return not self._ongoing_re.search(_SENTENCE.split(text[end:end + 60], 1)[0])
 
     def _feared(self, text: str, start: int) -> bool:
-        """A danger term in a clause that fears or reports it ("怕…中毒", "一旦着火")."""
-        return bool(self._danger_neg_re.search(_CLAUSE.split(text[max(0, start - 16):start])[-1]))
+        """A danger term in a clause that fears or reports it ("怕…中毒", "一旦着火"), or in a
+        sentence that imagines it ("担心哪天电梯出问题，把人关在里面")."""
+        if self._danger_neg_re.search(_CLAUSE.split(text[max(0, start - 16):start])[-1]):
+            return True
+        return bool(self._hypothetical_re.search(_SENTENCE.split(text[max(0, start - 40):start])[-1]))
 
     def _benign(self, text: str, pos: int) -> bool:
         """A danger hit in a sentence about a routine nuisance fire (秸秆, 烧荒) that says
