@@ -85,13 +85,47 @@ def held_out(paths: list[str]) -> dict[str, dict]:
     return out
 
 
+def urgent_held_out(paths: list[str]) -> dict[str, dict]:
+    """Urgent recall and false alarms of a model trained on the whole seed corpus, short
+    messages and letters apart, on files that carry only ``text`` and ``urgent``."""
+    import tempfile
+
+    from .classifier import load_classifier
+    from .records import load_jsonl
+    from .training import train
+    with tempfile.TemporaryDirectory() as tmp:
+        train(load_seed(), tmp)
+        clf = load_classifier(tmp)
+        out = {}
+        for path in paths:
+            records = load_jsonl(path)
+            flags = [c.urgent for c in clf.classify_many([r["text"] for r in records])]
+            out[path] = {name: _urgent_counts([(bool(r["urgent"]), f) for r, f in zip(records, flags)
+                                               if (len(r["text"]) >= LETTER) == (name == "letters")])
+                         for name in ("short", "letters")}
+    return out
+
+
+def _urgent_counts(pairs: list[tuple[bool, bool]]) -> dict:
+    urgent = sum(g for g, _ in pairs)
+    hit, false = sum(g and f for g, f in pairs), sum(f and not g for g, f in pairs)
+    return {"flagged": f"{hit}/{urgent}", "recall": round(hit / urgent, 3) if urgent else None,
+            "false_alarms": f"{false}/{len(pairs) - urgent}",
+            "precision": round(hit / (hit + false), 3) if hit + false else None}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--report", action="store_true", help="worst confused pairs")
     parser.add_argument("--params", default="{}", help="JSON overrides of training.PARAMS")
     parser.add_argument("--eval", nargs="+", metavar="FILE", help="held-out files to score instead")
+    parser.add_argument("--urgent", nargs="+", metavar="FILE", help="urgent-only held-out files to score")
     args = parser.parse_args()
+    if args.urgent:
+        for path, figures in urgent_held_out(args.urgent).items():
+            print(path, json.dumps(figures, ensure_ascii=False))
+        return
     if args.eval:
         for path, figures in held_out(args.eval).items():
             print(path, json.dumps(figures, ensure_ascii=False))

@@ -86,15 +86,18 @@ def fit_bundle(examples: list[dict], analyzer: Analyzer, weights: np.ndarray | N
     X = featurizer.matrix(docs)
     X_topic = X if params["urgent_features_for_type"] else _without(X, featurizer.rule_columns("URG"))
     heads = {}
+    # an example written to teach urgency only (``"topic_weight": 0``) stays out of the
+    # issue type and department heads: its topic label is a by-product, not a lesson
+    topic = np.flatnonzero(np.array([float(ex.get("topic_weight", 1.0)) for ex in examples]) > 0)
     for name in ("issue_type", "department"):
-        labels = [str(ex[name]) for ex in examples]
-        heads[name] = fit_head(X_topic, labels, weights, calibrate=calibrate, **params[name])
+        labels = [str(examples[i][name]) for i in topic]
+        heads[name] = fit_head(X_topic[topic], labels, weights[topic], calibrate=calibrate, **params[name])
     u_docs, u_labels, u_weights = urgent_rows(examples, analyzer, weights, params["window_power"])
     heads["urgent"] = fit_head(featurizer.matrix(u_docs), u_labels, u_weights, calibrate=calibrate,
                                **params["urgent"])
     meta = {"n_examples": len(examples), "params": params,
             "n_features": featurizer.n_features}
-    return ModelBundle(featurizer, heads, pair_counts(examples, analyzer.taxonomy), meta)
+    return ModelBundle(featurizer, heads, pair_counts([examples[i] for i in topic], analyzer.taxonomy), meta)
 
 
 def urgent_rows(examples: list[dict], analyzer: Analyzer, weights: np.ndarray,

@@ -35,3 +35,23 @@ def test_clean_examples_last_label_wins_and_unknown_codes_dropped():
         {"text": "无效代码", "issue_type": "no_such_type"},
     ], tax)
     assert [(c["issue_type"], c["department"]) for c in cleaned] == [("labor", "hrss")]
+
+
+def test_an_example_written_for_urgency_only_teaches_only_the_urgent_head(seed):
+    """``topic_weight: 0`` (nlp/data/seed/urgent_more.jsonl): the text and its urgency are
+    learnt, its topic label is not (neither the issue type head nor the type → unit prior)."""
+    from nlp.analyzer import get_analyzer
+    from nlp.training import clean_examples, fit_bundle
+    analyzer = get_analyzer()
+    small = [r for r in seed if r["issue_type"] in ("labor", "land") and len(r["text"]) < 200][:80]
+    extra = {"text": "退役老兵们约好明天一起去省里上访", "issue_type": "veterans",
+             "department": "veterans", "township": None, "urgent": True, "topic_weight": 0}
+    examples = clean_examples(small + [extra], analyzer.taxonomy)
+    bundle = fit_bundle(examples, analyzer, calibrate=False)
+    assert "veterans" not in bundle.heads["issue_type"].classes
+    assert "veterans" not in bundle.heads["department"].classes
+    assert bundle.pair_counts[analyzer.taxonomy.issue_types.index("veterans")].sum() == 0
+    assert set(bundle.heads["urgent"].classes) == {"True", "False"}
+    with_topic = fit_bundle(clean_examples(small + [{**extra, "topic_weight": 1}], analyzer.taxonomy),
+                            analyzer, calibrate=False)
+    assert "veterans" in with_topic.heads["issue_type"].classes

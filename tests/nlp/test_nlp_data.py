@@ -29,3 +29,10 @@ def test_check_sets_are_well_formed():
         for line in path.read_text("utf-8").splitlines():
             r = json.loads(line)
             assert r["text"] and r["issue_type"] and "urgent" in r
+
+
+def test_urgent_check_sets_are_held_out_and_well_formed():
+    check = [r for path in sorted((CHECK_DIR.parent / "check_urgent").glob("*.jsonl")) for r in load_jsonl(path)]
+    assert len(check) == 180 and sum(r["urgent"] for r in check) == 85
+    assert all(r["text"] and r["kind"] in ("short", "letter") for r in check)
+    assert not {r["text"] for r in load_seed()} & {r["text"] for r in check}
