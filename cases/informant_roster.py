@@ -93,7 +93,7 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
     if suffix == ".xlsx":
         rows = _xlsx_rows(data)
     elif suffix == ".csv":
-        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"))))
+        rows = _csv_rows(data)
     else:
         raise ValueError("只接受 .xlsx 或 .csv 文件")
     if not rows:
@@ -110,9 +110,16 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
 def _xlsx_rows(data: bytes) -> list[list]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
     except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook
         raise ValueError("无法读取该 xlsx 文件") from exc
-    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
+
+
+def _csv_rows(data: bytes) -> list[list]:
+    try:
+        return list(csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"))))
+    except csv.Error as exc:  # a field past csv's size limit, a NUL byte, …
+        raise ValueError("无法读取该 csv 文件") from exc
 
 
 def _columns(heading: list) -> dict[str, int]:

@@ -98,18 +98,28 @@ def test_urgent_report_is_paged_as_an_urgent_case(officers, client):
 
 
 def test_urgent_report_is_paged_by_the_worker_when_queued(make_app, redis_url):
+    from rq import SimpleWorker
+
+    from handlers import queues
     from tests.conftest import _empty_tables
 
-    app = make_app(REDIS_URL=redis_url, RQ_ASYNC=False)
+    app = make_app(REDIS_URL=redis_url, RQ_QUEUE="test-gateway-informant")
     with app.app_context():
         _empty_tables()
     assert app.test_cli_runner().invoke(args=["informants", "add", "--phone", OFFICER, "--name", "赵信息",
                                               "--township", "tapu"]).exit_code == 0
-    Phone(app.test_client(), OFFICER).send(DANGER)
+    [reply] = Phone(app.test_client(), OFFICER).send(DANGER)
+    assert "矛盾纠纷报告" in reply
     with app.app_context():
+        listened = queues(app)
+        SimpleWorker(listened, connection=listened[0].connection).work(burst=True)
+        db.session.expire_all()
         report = db.session.execute(select(InformantReport)).scalar_one()
-        assert report.urgent and report.case_id is not None
-        assert count(Message, Message.kind == "page") == 1
+        assert report.urgent and report.state == "converted"
+        case = db.session.get(Case, report.case_id)
+        assert case.urgent
+        kinds = [m.kind for m in db.session.execute(select(Message).where(Message.direction == "out")).scalars()]
+        assert kinds.count("page") == 1 and kinds.count("safety") == 1
 
 
 def _report(app, phone: str, text: str, month: str) -> None:
@@ -173,3 +183,14 @@ def test_roster_import_from_csv_names_bad_rows(app, runner, tmp_path):
     assert "第3行" in result.output and "第4行" in result.output and "火星乡" in result.output
     listed = runner.invoke(args=["informants", "list"]).output
     assert "周信息" in listed and "+8613700000011" in listed and "吴信息" not in listed
+
+
+def test_roster_import_refuses_unreadable_files_clearly(app, runner, tmp_path):
+    cases = {"roster.txt": "姓名,手机,村,乡镇\n", "no-phone.csv": "姓名,村,乡镇\n赵,王庄村,东屯\n",
+             "huge.csv": "姓名,手机,村,乡镇\n\"" + "x" * 200_000 + "\",1,2,3\n"}
+    expected = {"roster.txt": "只接受", "no-phone.csv": "缺少列：手机", "huge.csv": "无法读取"}
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        result = runner.invoke(args=["informants", "import", str(path)])
+        assert result.exit_code == 1 and expected[name] in result.output, (name, result.output)
