@@ -98,17 +98,13 @@ def report(month: str | None, out: Path | None) -> None:
 @click.option("--month", help="YYYY-MM: remind for this month now, whatever the day.")
 def remind(month: str | None) -> None:
     """SMS the officers who have not reported this month (from INFORMANT_REMIND_DAY on)."""
-    from cases import informant_month
-    from cases.outbox import dispatch
-    from models import utcnow
+    from handlers.informants import remind_if_due
 
-    if month is None and not informant_month.due(utcnow()):
-        click.echo(f"not yet: reminders go from day {current_app.config['INFORMANT_REMIND_DAY']} of the month")
-        return
     try:
-        messages = informant_month.remind(month)
+        sent = remind_if_due(month=month)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    dispatch(messages)
-    click.echo(f"reminded {len(messages)}")
+    if sent is None:
+        click.echo(f"not yet: reminders go from day {current_app.config['INFORMANT_REMIND_DAY']} of the month")
+    else:
+        click.echo(f"reminded {sent}")

@@ -194,3 +194,23 @@ def test_roster_import_refuses_unreadable_files_clearly(app, runner, tmp_path):
         path.write_text(content, encoding="utf-8")
         result = runner.invoke(args=["informants", "import", str(path)])
         assert result.exit_code == 1 and expected[name] in result.output, (name, result.output)
+
+
+def test_the_workers_daily_run_reminds_once_the_day_has_come(make_app):
+    from handlers.supervision import run_daily
+    from tests.conftest import _empty_tables
+
+    app = make_app(INFORMANT_REMIND_DAY=1)  # every day is on or after the 1st
+    with app.app_context():
+        _empty_tables()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["informants", "add", "--phone", OFFICER, "--name", "赵信息",
+                               "--township", "tapu"]).exit_code == 0
+    with app.app_context():
+        run_daily()
+        run_daily()
+        [sent] = db.session.execute(select(Message).where(Message.kind == "informant_remind")).scalars().all()
+        assert sent.address == OFFICER and "赵信息" in sent.body
+    assert runner.invoke(args=["informants", "remind"]).output.strip() == "reminded 0"
+    bad = runner.invoke(args=["informants", "remind", "--month", "2026-13"])
+    assert bad.exit_code == 1 and "YYYY-MM" in bad.output
