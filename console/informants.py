@@ -133,7 +133,7 @@ def informant_month_page():
 def informant_month_xlsx():
     month, township = _month_args()
     report = informant_month.build(month, township)
-    audit("export", current_user.username, current_user.id, format="xlsx", report="informants", month=month,
+    audit("informant_export", current_user.username, current_user.id, month=month,
           township=township or "")
     db.session.commit()
     name = current_app.extensions["taxonomy"].township_name

@@ -76,7 +76,7 @@ def test_follow_up_then_convert_to_a_petition_case(app, reports, signed_in):
     assert "约双方周五调解" in page and "转为信访件" in page
 
 
-def test_month_page_and_xlsx_name_non_reporters(reports, signed_in):
+def test_month_page_and_xlsx_name_non_reporters(app, reports, signed_in):
     officer = signed_in("officer")
     page = officer.get("/console/informants/month").get_data(as_text=True)
     assert "本月未报告（1人）" in page and "孙信息" in page
@@ -84,6 +84,9 @@ def test_month_page_and_xlsx_name_non_reporters(reports, signed_in):
     assert xlsx.status_code == 200
     book = load_workbook(io.BytesIO(xlsx.data))
     assert [r[2] for r in book["未报告名单"].iter_rows(min_row=2, values_only=True)] == ["孙信息"]
+    with app.app_context():
+        from console.models import AuditLog
+        assert db.session.execute(select(AuditLog).where(AuditLog.kind == "informant_export")).scalar_one()
     assert officer.get("/console/informants/month?month=2026-13").status_code == 400
     leader = signed_in("leader")
     masked = load_workbook(io.BytesIO(leader.get("/console/informants/month.xlsx").data))
