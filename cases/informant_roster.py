@@ -70,10 +70,16 @@ def deactivate(informant: Informant) -> None:
     informant.active = False
 
 
-def import_roster(data: bytes, filename: str) -> ImportResult:
-    """Every good row is added or updated; each bad row is named with its reason."""
+def import_roster(data: bytes, filename: str, progress=None) -> ImportResult:
+    """Every good row is added or updated; each bad row is named with its reason.
+    ``progress``: a bar with tqdm's interface (total, update), told of each row."""
     result = ImportResult()
-    for number, row in read_rows(data, filename):
+    rows = read_rows(data, filename)
+    if progress is not None:
+        progress.total = len(rows)
+    for number, row in rows:
+        if progress is not None:
+            progress.update()
         try:
             _, created = add(row.get("phone", ""), row.get("name", ""), row.get("village", ""),
                              row.get("township", ""))

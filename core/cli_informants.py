@@ -3,6 +3,7 @@ the village information officers' roster, their month, and the reminder (cron it
 it sends only from INFORMANT_REMIND_DAY on, and never twice a month to one officer)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -36,10 +37,14 @@ def add(phone: str, name: str, village: str, township: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Check the file, change nothing.")
 def import_(path: Path, dry_run: bool) -> None:
     """Import a roster (.xlsx or .csv; columns 姓名, 手机, 村, 乡镇)."""
+    from tqdm import tqdm
+
     from cases.informant_roster import import_roster
 
     try:
-        result = import_roster(path.read_bytes(), path.name)
+        # as `cases import`: no bar when stderr is not a terminal (cron, CI, pipes)
+        with tqdm(unit="rows", disable=None, file=sys.stderr, delay=1.0, mininterval=0.5) as bar:
+            result = import_roster(path.read_bytes(), path.name, progress=bar)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     for error in result.errors:
