@@ -11,6 +11,7 @@ from flask import current_app
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from cases.ledger import Progress
 from cases.registration import normalize_phone
 from models import Informant, utcnow
 from models.db import db
@@ -70,7 +71,7 @@ def deactivate(informant: Informant) -> None:
     informant.active = False
 
 
-def import_roster(data: bytes, filename: str, progress=None) -> ImportResult:
+def import_roster(data: bytes, filename: str, progress: Progress | None = None) -> ImportResult:
     """Every good row is added or updated; each bad row is named with its reason.
     ``progress``: a bar with tqdm's interface (total, update), told of each row."""
     result = ImportResult()
