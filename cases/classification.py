@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
-from cases import repeats, services
+from cases import informants, repeats, services
 from cases.classifier import get_classifier
 from cases.groups import find_group
 from cases.notices import citizen_addresses
@@ -51,6 +51,13 @@ def check_message(message: Message) -> list[Message]:
     if message.direction != "in" or not message.body or not is_urgent(message.body):
         return []
     case = db.session.get(Case, message.case_id) if message.case_id else None
+    report = informants.report_of_message(message.id) if case is None else None
+    if report is not None:  # a village information officer's report: an urgent case of its own
+        case = informants.escalate(report, message)
+        outbound = classify(case, tell_citizen=True)
+        if any((m.kind or "").startswith("page") for m in outbound):
+            return outbound
+        return outbound + raise_alarm(case, message, tell_citizen=True)
     if case is None:
         if message.contact is None:
             return []

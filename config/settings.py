@@ -191,6 +191,8 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "FLOOD_LIMIT": _int(env, "FLOOD_LIMIT", 20),
         "FLOOD_WINDOW_MINUTES": _int(env, "FLOOD_WINDOW_MINUTES", 10),
         "THREAD_WINDOW_MINUTES": _int(env, "THREAD_WINDOW_MINUTES", 5),
+        # village information officers: the day of the month from which non-reporters are reminded
+        "INFORMANT_REMIND_DAY": min(max(_int(env, "INFORMANT_REMIND_DAY", 25), 1), 28),
         "MAX_BODY_CHARS": _int(env, "MAX_BODY_CHARS", 5000),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 256 * 1024),
         **_sms(env),

@@ -8,7 +8,7 @@ from flask import abort
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from models.db import db
-from models import Case, CaseState
+from models import Case, CaseState, InformantReport
 from models.contact import mask_address
 
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -30,6 +30,15 @@ def scope(user) -> ColumnElement[bool]:
     if user.township:
         return and_(Case.department == user.department, Case.township == user.township, not_about_us)
     return and_(Case.department == user.department, not_about_us)
+
+
+def report_scope(user) -> ColumnElement[bool]:
+    """The 信息员 reports this user may see: a township's staff see their township's, a
+    county department's handler none (disputes are the townships' to settle), the bureau
+    and leaders all."""
+    if user.role not in UNIT:
+        return true()
+    return InformantReport.township == user.township if user.township else false()
 
 
 def case_or_404(case_id: int, user) -> Case:
@@ -57,6 +66,10 @@ def can(user, action: str, state: str | None = None) -> bool:
         return role == "admin"
     if action == "outbound":  # failed and stuck outbound messages, resend
         return role in TRIAGE
+    if action == "informant_report":  # follow up a 信息员 report: state, notes, 转为信访件
+        return role in ACT
+    if action == "informant_roster":
+        return role == "admin"
     return False
 
 

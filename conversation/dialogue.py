@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from cases import services
+from cases import informants, services
 from cases.classification import classify, is_urgent, raise_alarm, safety_text
 from cases.jobs import queued
 from cases.replies import Replies
-from conversation import citizen, matters, reception
+from conversation import citizen, informant, matters, reception
 from conversation.turn import Outcome, Turn
 from models import Case, CaseState, Contact, Message, utcnow
 from models.db import db
@@ -34,8 +34,11 @@ _GROWING = {Kind.PETITION, Kind.SUPPLEMENT, "continuation", "details", "new_matt
 def respond(message: Message, contact: Contact) -> Outcome:
     turn = Turn(parse(message.body), message, contact,
                 Replies(current_app.extensions["templates"], contact.language, contact.channel))
-    handler = _HANDLERS.get(turn.intent.kind, _petition)
-    outcome = _danger(turn, handler(turn))
+    officer = informants.informant_for(contact)
+    if informant.handles(turn, officer):  # a village information officer's report (信息员)
+        outcome = _danger(turn, informant.respond(turn, officer))
+    else:
+        outcome = _danger(turn, _HANDLERS.get(turn.intent.kind, _petition)(turn))
     return _flood_guard(turn, outcome)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cases.outbox import dispatch
 from cases.supervision import case_ids_to_check, supervise_case
+from handlers.informants import remind_if_due
 from handlers.queue import job
 from models import Case, utcnow
 from models.db import db
@@ -40,9 +41,11 @@ def supervise_all(now: datetime | None = None) -> dict[str, int]:
 
 @job
 def run_daily() -> None:
-    """The scheduled job: today's pass, then tomorrow's run on the queue."""
+    """The scheduled job: today's pass (and the information officers' monthly reminder,
+    once its day has come), then tomorrow's run on the queue."""
     counts = supervise_all()
     log.info("supervision run: %s", counts)
+    remind_if_due()
     queue = current_app.extensions.get("rq_queue")
     if queue is not None:
         schedule_next(queue)
