@@ -38,7 +38,7 @@ MESSAGE_KINDS = {"ack": "受理回执", "reply": "自动回复", "page": "值班
                  "notice_answered": "答复", "notice_review": "复查告知", "notice_closed": "办结告知",
                  "notice_in_progress": "办理告知", "safety": "安全提示",
                  "page_summary": "值班汇总呼叫", "group_alert": "集体访预警",
-                 "alert": "系统告警", "verify_code": "验证码"}
+                 "hotspot": "热点预警", "alert": "系统告警", "verify_code": "验证码"}
 MESSAGE_STATES = {"queued": "待发送", "sending": "发送中", "outbox": "已记录（未接短信通道）", "sent": "已发出",
                   "delivered": "已送达", "undelivered": "未送达", "suppressed": "已退订未发"}
 
@@ -106,7 +106,7 @@ def audit_detail(kind: str, detail: dict | None) -> str:
     return target
 
 
-ONDUTY_KINDS = ("page", "page_summary", "alert")   # to the on-duty officer, never the citizen
+ONDUTY_KINDS = ("page", "page_summary", "alert", "hotspot")   # to the on-duty officer, never the citizen
 LEADER_KINDS = ("group_alert",)
 
 

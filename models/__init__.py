@@ -8,10 +8,11 @@ from models.group import CaseGroup
 from models.channel import ApiKey, ChannelToken, ServiceRequest
 from models.security import LoginThrottle, SeenRequest
 from models.heartbeat import Heartbeat
+from models.hotspot import HotspotAlert, HotspotCase
 from models.workflow import (Attachment, CallBack, CaseWorkflow, Petitioner, Reception, ReminderSent,
                              Supervision)
 
 __all__ = ["utcnow", "Contact", "Message", "Direction", "MessageState", "Case", "CaseEvent",
            "CaseCounter", "CaseState", "User", "TrainingExample", "TrainingSource", "ApiKey", "ChannelToken",
-           "ServiceRequest", "LoginThrottle", "SeenRequest", "CaseGroup", "Heartbeat",
+           "ServiceRequest", "LoginThrottle", "SeenRequest", "CaseGroup", "Heartbeat", "HotspotAlert", "HotspotCase",
            "Attachment", "CallBack", "CaseWorkflow", "Petitioner", "Reception", "ReminderSent", "Supervision"]
