@@ -1,7 +1,8 @@
 """Hotspot alerts (形势网上判): the cases of one township × issue type (and of one village of
 it, where the village is known) in the last WINDOW_DAYS, against that key's own baseline
 (the BASELINE_DAYS before the window). A count both at least MIN_COUNT and improbable under
-the baseline's Poisson rate (upper tail below ALPHA) is a surge: it opens ONE alert, links
+the baseline's Poisson rate is a surge (the conditional test of two Poisson rates: upper
+tail below ALPHA, see ``threshold``): it opens ONE alert, links
 the cases behind it and queues one SMS to each on-duty phone. While the alert is open
 (a case of its key within the window), later cases join it and nobody is paged again.
 
@@ -26,8 +27,7 @@ WINDOW_DAYS = 7          # the span a surge is counted over
 BASELINE_DAYS = 91       # thirteen weeks before the window: the key's normal rate
 MIN_BASELINE_DAYS = 28   # less history than this: no baseline yet, no alert
 MIN_COUNT = 5            # never a surge below this many cases (1 → 3 is not one)
-ALPHA = 1e-4             # Poisson upper tail: how improbable the count must be
-PRIOR = 0.5              # cases added to every baseline, so a key never seen is not rate 0
+ALPHA = 1e-4             # upper tail: how improbable the window's count must be
 
 
 @dataclass(frozen=True)
@@ -44,29 +44,37 @@ class Key:
 @dataclass(frozen=True)
 class Verdict:
     observed: int        # cases of the key in the window, this one included
-    expected: float      # the baseline's cases per window
-    threshold: int       # the smallest count that is a surge under that baseline
+    expected: float      # the baseline's cases per window (shown to staff)
+    threshold: int       # the smallest count that is a surge against that baseline
 
     @property
     def surge(self) -> bool:
         return self.observed >= self.threshold
 
 
-def poisson_tail(k: int, rate: float) -> float:
-    """P(X >= k) for X ~ Poisson(rate)."""
+def binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p), summed in log space (no overflow for busy keys)."""
     if k <= 0:
         return 1.0
-    term, below = math.exp(-rate), 0.0
-    for i in range(k):
-        below += term
-        term *= rate / (i + 1)
-    return max(0.0, 1.0 - below)
+    if k > n:
+        return 0.0
+    if p >= 1.0:
+        return 1.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    return min(1.0, sum(math.exp(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
+                                 + i * log_p + (n - i) * log_q) for i in range(k, n + 1)))
 
 
-def threshold(rate: float) -> int:
-    """The smallest count, at least MIN_COUNT, whose upper tail under `rate` is below ALPHA."""
+def threshold(before: int, share: float) -> int:
+    """The smallest window count k, at least MIN_COUNT, that is improbable (tail below ALPHA)
+    when the baseline saw `before` cases and the window is `share` of the whole span.
+
+    Under a steady Poisson rate, the window's count given the total of window and baseline
+    is Binomial(total, share): the conditional test of two Poisson rates, which allows for
+    the baseline being itself a noisy estimate (a short or thin history is not mistaken
+    for a quiet one)."""
     k = MIN_COUNT
-    while poisson_tail(k, rate) >= ALPHA:
+    while binomial_tail(k, before + k, share) >= ALPHA:
         k += 1
     return k
 
@@ -99,9 +107,8 @@ def judge(key: Key, at: datetime, history_from: datetime) -> Verdict | None:
     if days < MIN_BASELINE_DAYS:
         return None
     before = _count(key, baseline_start, window_start - timedelta(microseconds=1))
-    expected = (before + PRIOR) * WINDOW_DAYS / days
     observed = _count(key, window_start + timedelta(microseconds=1), at)
-    return Verdict(observed, expected, threshold(expected))
+    return Verdict(observed, before * WINDOW_DAYS / days, threshold(before, WINDOW_DAYS / (WINDOW_DAYS + days)))
 
 
 def _open_alert(key: Key) -> HotspotAlert | None:
@@ -209,4 +216,4 @@ def is_open(alert: HotspotAlert, now: datetime | None = None) -> bool:
 
 
 __all__ = ["ALPHA", "MIN_COUNT", "WINDOW_DAYS", "Key", "Verdict", "check", "close", "is_open", "judge",
-           "keys_of", "notify", "poisson_tail", "threshold", "window_cases"]
+           "keys_of", "notify", "binomial_tail", "threshold", "window_cases"]

@@ -31,7 +31,8 @@ FIELD_NAMES = {"issue_type": "问题类型", "department": "责任单位", "town
 AUDIT_NAMES = {"login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "login_locked": "锁定期间尝试",
                "logout": "退出", "export": "导出台账", "user_created": "新增人员", "user_disabled": "停用账号",
                "user_enabled": "启用账号", "user_role": "更改角色或单位", "password_reset": "重置密码",
-               "password_changed": "修改密码", "report_download": "下载报告", "report_build": "生成报告"}
+               "password_changed": "修改密码", "report_download": "下载报告", "report_build": "生成报告",
+               "hotspot_close": "关闭热点预警"}
 # Outbound message kinds and delivery states, as the case page shows them.
 MESSAGE_KINDS = {"ack": "受理回执", "reply": "自动回复", "page": "值班呼叫", "staff_reply": "工作人员回复",
                  "notice_accepted": "受理告知", "notice_not_accepted": "不予受理告知", "notice_extended": "延期告知",

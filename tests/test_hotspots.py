@@ -30,25 +30,26 @@ def app(make_app):
     return app
 
 
-def noise(seed: int, days: int) -> list[tuple[datetime, str, str, str | None]]:
+def noise(seed: int, days: int, start: datetime = START) -> list[tuple[datetime, str, str, str | None]]:
     """Quiet Poisson arrivals per township × issue type; half the cases name a village."""
     rng = random.Random(seed)
     events = []
     for town, rate in zip(TOWNS, RATES):
         for issue in ISSUES:
-            at = START
+            at = start
             while True:
                 at += timedelta(days=rng.expovariate(rate))
-                if at >= START + timedelta(days=days):
+                if at >= start + timedelta(days=days):
                     break
                 events.append((at, town, issue, rng.choice(VILLAGES) if rng.random() < 0.5 else None))
     return events
 
 
-def burst(day: float, town: str, issue: str, count: int, village: str | None = None, hours: float = 40):
+def burst(day: float, town: str, issue: str, count: int, village: str | None = None, hours: float = 40,
+          start: datetime = START):
     """`count` cases of one key within `hours`, from `day` on."""
     step = hours / count
-    return [(START + timedelta(days=day, hours=i * step), town, issue, village) for i in range(count)]
+    return [(start + timedelta(days=day, hours=i * step), town, issue, village) for i in range(count)]
 
 
 class Stream:
@@ -143,8 +144,10 @@ def test_a_few_cases_are_never_a_surge_and_without_history_nothing_is_judged(app
         assert alerts() == []
 
 
-def test_threshold_is_the_poisson_upper_tail_with_a_floor():
-    assert hotspots.threshold(0.01) == hotspots.MIN_COUNT
-    assert hotspots.poisson_tail(0, 3.0) == 1.0
-    assert hotspots.poisson_tail(hotspots.threshold(7.0), 7.0) < hotspots.ALPHA
-    assert hotspots.poisson_tail(hotspots.threshold(7.0) - 1, 7.0) >= hotspots.ALPHA
+def test_threshold_is_the_conditional_poisson_test_with_a_floor():
+    assert hotspots.threshold(0, 0.07) == hotspots.MIN_COUNT  # 0 → 5 in a week, after quiet months
+    assert hotspots.binomial_tail(0, 3, 0.5) == 1.0 and hotspots.binomial_tail(4, 3, 0.5) == 0.0
+    assert abs(hotspots.binomial_tail(2, 3, 0.5) - 0.5) < 1e-12
+    k = hotspots.threshold(91, 0.07)  # about seven a week before
+    assert hotspots.binomial_tail(k, 91 + k, 0.07) < hotspots.ALPHA <= hotspots.binomial_tail(k - 1, 90 + k, 0.07)
+    assert hotspots.threshold(9, 0.2) > hotspots.threshold(9 * 4, 0.07)  # a thin history asks for more
