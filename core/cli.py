@@ -255,6 +255,9 @@ def worker(burst: bool, urgent_only: bool) -> None:
     from handlers.supervision import schedule_next
 
     click.echo(f"supervision run scheduled: {schedule_next(queues(current_app)[-1])}", err=True)
+    from core.report_jobs import schedule_reports
+
+    click.echo(f"reports run scheduled: {schedule_reports(queues(current_app)[-1])}", err=True)
     die_with_parent()
     app = current_app._get_current_object()
     GatewayWorker(listened, app, connection=listened[0].connection).work(burst=burst, with_scheduler=True)
