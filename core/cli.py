@@ -88,9 +88,14 @@ def nlp_train(if_stale: bool) -> None:
     if if_stale and not is_stale(current_app.config["MODEL_DIR"]):
         click.echo("model is current")
         return
+    from tqdm import tqdm
+
     records = training_records(current_app.config["LEDGER_TRAINING_WEIGHT"], current_app.config["CONFIG_DIR"])
     ledger = sum("weight" in r for r in records)
-    version = train(load_seed() + records, current_app.config["MODEL_DIR"], current_app.config["CONFIG_DIR"])
+    # disable=None: no bar when stderr is not a terminal (cron, CI, pipes)
+    with tqdm(unit="step", desc="training", disable=None, file=sys.stderr, mininterval=0.5) as bar:
+        version = train(load_seed() + records, current_app.config["MODEL_DIR"], current_app.config["CONFIG_DIR"],
+                        progress=bar)
     reset_classifier()
     click.echo(f"trained on {len(records) - ledger} corrections and {ledger} ledger rows plus the seed corpus")
     click.echo(version)

@@ -19,8 +19,8 @@ reports_cli = AppGroup("reports", help="Periodic reports: daily, weekly, monthly
 
 
 def progress(total: int, desc: str) -> tqdm:
-    """A progress bar on stderr, silent when stderr is not a terminal (cron, tests)."""
-    return tqdm(total=total, desc=desc, unit="step", disable=not sys.stderr.isatty(), file=sys.stderr)
+    """A progress bar on stderr; disable=None: none when stderr is not a terminal (cron, tests)."""
+    return tqdm(total=total, desc=desc, unit="step", disable=None, file=sys.stderr)
 
 
 def _yesterday(tz: str, now: datetime) -> date:
