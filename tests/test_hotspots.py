@@ -151,3 +151,23 @@ def test_threshold_is_the_conditional_poisson_test_with_a_floor():
     k = hotspots.threshold(91, 0.07)  # about seven a week before
     assert hotspots.binomial_tail(k, 91 + k, 0.07) < hotspots.ALPHA <= hotspots.binomial_tail(k - 1, 90 + k, 0.07)
     assert hotspots.threshold(9, 0.2) > hotspots.threshold(9 * 4, 0.07)  # a thin history asks for more
+
+
+def test_the_classification_job_judges_each_case_it_classifies(app):
+    from cases.classification import detect_repeats_and_groups
+    from models import utcnow
+
+    start = utcnow() - timedelta(days=60)
+    with app.app_context():
+        stream = Stream()
+        stream.feed(noise(8, days=59, start=start) + burst(58, "dongtun", "land", 7, hours=20, start=start))
+        db.session.query(HotspotAlert).delete()  # judged again below, through the job's own path
+        db.session.commit()
+        case = Case(number="T9999999", channel="sms", text="东屯镇征地补偿款至今未发", township="dongtun",
+                    issue_type="land", received_at=utcnow(), state="registered")
+        db.session.add(case)
+        db.session.flush()
+        outbound = [m for m in detect_repeats_and_groups(case) if m.kind == "hotspot"]
+        db.session.commit()
+        (alert,) = alerts()
+        assert "T9999999" in numbers(alert) and sorted(m.address for m in outbound) == DUTY
