@@ -73,6 +73,7 @@ def summary(report: Report) -> Table:
         ("重复信访件数", now.repeats, before.repeats),
         ("集体访批次", len(now.groups), len(before.groups)),
         ("集体访人数", now.group_people, before.group_people),
+        ("热点预警", len(now.alerts), len(before.alerts)),
         ("本期答复件数", now.answered, before.answered),
         ("参评率(%)", rate(now.rated, now.answered), rate(before.rated, before.answered)),
         ("满意率(%)", rate(now.satisfied, now.rated), rate(before.satisfied, before.rated)),
@@ -106,6 +107,9 @@ def tables(report: Report, names: Names) -> list[Table]:
         Table("集体访", ["首件编号", "形式", "乡镇", "村", "问题类型", "人数", "件数"],
               [[g.first, GROUP_KINDS.get(g.kind, g.kind), names.township(g.township), g.village, names.issue(g.issue),
                 g.size, g.cases] for g in now.groups]),
+        Table("热点预警", ["发出时间", "乡镇", "村", "问题类型", "件数", "常态"],
+              [[names.local(a.opened_at), names.township(a.township), a.village or "", names.issue(a.issue_type),
+                a.count, a.expected] for a in now.alerts]),
     ]
 
 

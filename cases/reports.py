@@ -12,7 +12,8 @@ Definitions (docs/reports.md):
   satisfied or basically satisfied;
 - repeats: cases received in the period linked to an earlier case of their matter (repeat_of),
   per matter (its first case);
-- group petitions: groups formed (created) in the period, with their 人数 and cases.
+- group petitions: groups formed (created) in the period, with their 人数 and cases;
+- hotspot alerts: those raised (opened) in the period.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from sqlalchemy import select
 
 from cases.clocks import DECIDE_DAYS, EXTENSION_DAYS, HANDLE_DAYS
 from models.db import db
-from models import Case, CaseGroup, CaseState
+from models import Case, CaseGroup, CaseState, HotspotAlert
 
 KINDS = ("daily", "weekly", "monthly")
 SATISFIED = ("satisfied", "basically")
@@ -95,6 +96,7 @@ class Figures:
     repeat_matters: Counter = field(default_factory=Counter)  # first case's id -> repeat cases received
     repeat_rows: list = field(default_factory=list)           # RepeatRow per matter, most repeated first
     groups: list = field(default_factory=list)                # GroupRow, oldest first
+    alerts: list = field(default_factory=list)                # hotspot alerts raised (cases.hotspots), oldest first
 
     @property
     def group_people(self) -> int:
@@ -173,6 +175,8 @@ def figures(span: Period, tz: str, now: datetime) -> Figures:
     _answers(out, start, cutoff)
     _ratings(out, start, end)
     _groups(out, start, end)
+    out.alerts = list(db.session.execute(select(HotspotAlert).where(
+        HotspotAlert.opened_at >= start, HotspotAlert.opened_at < end).order_by(HotspotAlert.opened_at)).scalars())
     out.repeat_rows = matters(out.repeat_matters)
     return out
 

@@ -22,7 +22,7 @@ from cases.report_pdf import to_pdf
 from console.models import AuditLog
 from console.report_archive import names_for
 from models.db import db
-from models import Case, CaseGroup, CaseState, User
+from models import Case, CaseGroup, CaseState, HotspotAlert, User
 from sqlalchemy import select, update
 from tests.console.console_helpers import PASSWORD, Staff
 
@@ -184,6 +184,19 @@ def test_monthly_report_matches_counts_computed_from_the_rows(app, seeded):
     assert all(r.total == totals[r.first] for r in rows)
     assert [r.in_period for r in rows] == sorted((r.in_period for r in rows), reverse=True)
     assert report.current.groups and report.before.groups  # the seed forms groups in both months
+
+
+def test_hotspot_alerts_raised_in_the_period_are_listed(app, seeded):
+    opened = [datetime(2025, 10, 31, 15, 59), datetime(2025, 10, 31, 16, 0), datetime(2025, 11, 20, 3, 0)]
+    with app.app_context():
+        for at in opened:  # the first is 23:59 on 31 October, local; the others in November
+            db.session.add(HotspotAlert(township="dongtun", issue_type="land", opened_at=at, last_case_at=at,
+                                        count=9, observed=9, expected=1.2, threshold=6, window_days=7))
+        db.session.commit()
+        report = build("monthly", date(2025, 11, 15), TZ, NOW)
+        sheet = {t.title: t for t in tables(report, names_for(app))}["热点预警"]
+    assert [a.opened_at for a in report.current.alerts] == opened[1:] and len(report.before.alerts) == 1
+    assert sheet.rows[0] == ["2025-11-01 00:00", "东屯镇", "", "自然资源", 9, 1.2]
     top = report.top_hotspots()
     want = _expected(seeded, (2025, 11))["hotspots"]
     assert [n for _, n, _, _ in top] == sorted(want.values(), reverse=True)[:10]
