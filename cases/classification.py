@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
-from cases import informants, repeats, services
+from cases import hotspots, informants, repeats, services
 from cases.classifier import get_classifier
 from cases.groups import find_group
 from cases.notices import citizen_addresses
@@ -96,11 +96,12 @@ def _check_conflict(case: Case) -> None:
 
 def detect_repeats_and_groups(case: Case) -> list[Message]:
     """Once the case has its place and type: link it to the earlier cases of its matter
-    (cases.repeats) and to a group petition (cases.groups). Returns the leaders' alert
-    queued when a group forms. No commit."""
+    (cases.repeats), to a group petition (cases.groups) and to a hotspot alert of its
+    township and type (cases.hotspots). Returns the leaders' group alert and the on-duty
+    hotspot alert when one forms. No commit."""
     repeats.remember_identity(case)
     repeats.link_repeat(case)
-    return find_group(case)
+    return find_group(case) + hotspots.check(case)
 
 
 def _corrected_by_staff(case_id: int) -> bool:

@@ -16,7 +16,7 @@ from models.db import db
 # Sent ahead of everything else, never held back by the citizen-notice rate limit (pages)
 # and run at once when the queue is down.
 URGENT_KINDS = ("page", "safety", "alert")
-STAFF_KINDS = ("page", "alert")  # to the on-duty officer, not to a citizen
+STAFF_KINDS = ("page", "alert", "hotspot")  # to the on-duty officer, not to a citizen
 
 
 def queue_message(address: str, channel: str, body: str, kind: str, *, contact: Contact | None = None,

@@ -17,6 +17,7 @@ from cases.reports import Report, rate
 KIND_NAMES = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
 FILE_NAME = re.compile(r"^(daily|weekly|monthly)-(\d{4}-\d{2}-\d{2}|\d{4}-W\d{2}|\d{4}-\d{2})\.(xlsx|pdf)$")
 FONT = "STSong-Light"
+GROUP_KINDS = {"burst": "集体访", "joint": "联名信"}
 
 
 @dataclass
@@ -69,6 +70,10 @@ def summary(report: Report) -> Table:
         ("应答复件数", now.answer_on_time[1], before.answer_on_time[1]),
         ("按期答复件数", now.answer_on_time[0], before.answer_on_time[0]),
         ("按期答复率(%)", _share(now.answer_on_time), _share(before.answer_on_time)),
+        ("重复信访件数", now.repeats, before.repeats),
+        ("集体访批次", len(now.groups), len(before.groups)),
+        ("集体访人数", now.group_people, before.group_people),
+        ("热点预警", len(now.alerts), len(before.alerts)),
         ("本期答复件数", now.answered, before.answered),
         ("参评率(%)", rate(now.rated, now.answered), rate(before.rated, before.answered)),
         ("满意率(%)", rate(now.satisfied, now.rated), rate(before.satisfied, before.rated)),
@@ -96,6 +101,15 @@ def tables(report: Report, names: Names) -> list[Table]:
         Table("热点", ["乡镇", "问题类型", "本期", "上期", "增减", "案例"],
               [[names.township(town), names.issue(issue), n, b, n - b, "、".join(examples)]
                for (town, issue), n, b, examples in report.top_hotspots()]),
+        Table("重复信访", ["首件编号", "乡镇", "问题类型", "本期重复件数", "累计重复次数"],
+              [[r.first, names.township(r.township), names.issue(r.issue), r.in_period, r.total]
+               for r in report.repeat_rows()]),
+        Table("集体访", ["首件编号", "形式", "乡镇", "村", "问题类型", "人数", "件数"],
+              [[g.first, GROUP_KINDS.get(g.kind, g.kind), names.township(g.township), g.village, names.issue(g.issue),
+                g.size, g.cases] for g in now.groups]),
+        Table("热点预警", ["发出时间", "乡镇", "村", "问题类型", "件数", "常态"],
+              [[names.local(a.opened_at), names.township(a.township), a.village or "", names.issue(a.issue_type),
+                a.count, a.expected] for a in now.alerts]),
     ]
 
 

@@ -9,7 +9,11 @@ Definitions (docs/reports.md):
 - answers on time: accepted cases whose 60-day deadline (90 when extended) fell in the period
   (up to `now`), answered by that deadline;
 - 参评率 / 满意率: of the cases answered in the period, those rated / of those rated, those
-  satisfied or basically satisfied.
+  satisfied or basically satisfied;
+- repeats: cases received in the period linked to an earlier case of their matter (repeat_of),
+  per matter (its first case);
+- group petitions: groups formed (created) in the period, with their 人数 and cases;
+- hotspot alerts: those raised (opened) in the period.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from sqlalchemy import select
 
 from cases.clocks import DECIDE_DAYS, EXTENSION_DAYS, HANDLE_DAYS
 from models.db import db
-from models import Case, CaseState
+from models import Case, CaseGroup, CaseState, HotspotAlert
 
 KINDS = ("daily", "weekly", "monthly")
 SATISFIED = ("satisfied", "basically")
@@ -88,6 +92,15 @@ class Figures:
     urgent: list = field(default_factory=list)                # (number, received_at, township, issue, state)
     hotspots: Counter = field(default_factory=Counter)        # (township, issue) -> count
     examples: dict = field(default_factory=dict)              # (township, issue) -> [numbers]
+    repeats: int = 0                                          # repeat cases received
+    repeat_matters: Counter = field(default_factory=Counter)  # first case's id -> repeat cases received
+    repeat_rows: list = field(default_factory=list)           # RepeatRow per matter, most repeated first
+    groups: list = field(default_factory=list)                # GroupRow, oldest first
+    alerts: list = field(default_factory=list)                # hotspot alerts raised (cases.hotspots), oldest first
+
+    @property
+    def group_people(self) -> int:
+        return sum(g.size for g in self.groups)
 
     @property
     def accept_on_time(self) -> tuple[int, int]:
@@ -98,6 +111,26 @@ class Figures:
     def answer_on_time(self) -> tuple[int, int]:
         due = sum(self.answer_due.values())
         return due - sum(self.answer_late.values()), due
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    kind: str             # burst | joint
+    township: str
+    village: str
+    issue: str
+    size: int             # 人数
+    cases: int
+    first: str            # number of its earliest case
+
+
+@dataclass(frozen=True)
+class RepeatRow:
+    first: str            # number of the matter's first case
+    township: str
+    issue: str
+    in_period: int        # repeat cases of the matter received in the period
+    total: int            # times the matter came back, all told (repeat_count)
 
 
 @dataclass
@@ -112,6 +145,10 @@ class Report:
         """(township, issue), count now, count before, example numbers; biggest first."""
         ranked = sorted(self.current.hotspots.items(), key=lambda item: (-item[1], item[0]))[:TOP_HOTSPOTS]
         return [(key, n, self.before.hotspots.get(key, 0), self.current.examples[key]) for key, n in ranked]
+
+    def repeat_rows(self) -> list[RepeatRow]:
+        """The matters that came back in the period, the most repeated first."""
+        return self.current.repeat_rows
 
 
 def unit_of(department: str | None, township: str | None) -> tuple[str, str]:
@@ -137,12 +174,16 @@ def figures(span: Period, tz: str, now: datetime) -> Figures:
     _acceptance(out, start, cutoff)
     _answers(out, start, cutoff)
     _ratings(out, start, end)
+    _groups(out, start, end)
+    out.alerts = list(db.session.execute(select(HotspotAlert).where(
+        HotspotAlert.opened_at >= start, HotspotAlert.opened_at < end).order_by(HotspotAlert.opened_at)).scalars())
+    out.repeat_rows = matters(out.repeat_matters)
     return out
 
 
 COLUMNS = (Case.number, Case.state, Case.channel, Case.issue_type, Case.department, Case.township,
            Case.urgent, Case.received_at, Case.accepted_at, Case.answered_at, Case.closed_at,
-           Case.extended, Case.rating)
+           Case.extended, Case.rating, Case.repeat_of_id)
 
 
 def _rows(*where):
@@ -158,6 +199,9 @@ def _intake(out: Figures, start: datetime, end: datetime) -> None:
         out.by_issue[row.issue_type or ""] += 1
         out.by_unit[unit_of(row.department, row.township)] += 1
         out.by_township[row.township or ""] += 1
+        if row.repeat_of_id is not None:
+            out.repeats += 1
+            out.repeat_matters[row.repeat_of_id] += 1
         if row.urgent:
             out.urgent.append((row.number, row.received_at, row.township or "", row.issue_type or "", row.state))
         if row.township and row.issue_type:
@@ -197,9 +241,31 @@ def _ratings(out: Figures, start: datetime, end: datetime) -> None:
         out.satisfied += row.rating in SATISFIED
 
 
+def _groups(out: Figures, start: datetime, end: datetime) -> None:
+    stmt = (select(CaseGroup).where(CaseGroup.created_at >= start, CaseGroup.created_at < end)
+            .order_by(CaseGroup.created_at, CaseGroup.id))
+    for group in db.session.execute(stmt).scalars():
+        members = db.session.execute(select(Case.number).where(Case.group_id == group.id,
+                                                               Case.state != CaseState.MERGED)
+                                     .order_by(Case.received_at, Case.id)).scalars().all()
+        out.groups.append(GroupRow(group.kind, group.township or "", group.village or "", group.issue_type or "",
+                                   group.size, len(members), members[0] if members else ""))
+
+
+def matters(counts: Counter) -> list[RepeatRow]:
+    """RepeatRows of the first cases in `counts` (id -> repeats in the period)."""
+    if not counts:
+        return []
+    stmt = select(Case.id, Case.number, Case.township, Case.issue_type, Case.repeat_count).where(
+        Case.id.in_(list(counts)))
+    rows = [RepeatRow(r.number, r.township or "", r.issue_type or "", counts[r.id], r.repeat_count or 0)
+            for r in db.session.execute(stmt)]
+    return sorted(rows, key=lambda r: (-r.in_period, -r.total, r.first))
+
+
 def rate(part: int, whole: int) -> float | None:
     """A share in percent with one decimal, None when there is nothing to divide."""
     return round(100 * part / whole, 1) if whole else None
 
 
-__all__ = ["KINDS", "Period", "Figures", "Report", "period", "build", "figures", "rate", "unit_of"]
+__all__ = ["KINDS", "Period", "Figures", "GroupRow", "RepeatRow", "Report", "matters", "period", "build", "figures", "rate", "unit_of"]

@@ -224,6 +224,9 @@ def _security(env: Mapping[str, str]) -> dict:
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
         "TRUSTED_PROXY_COUNT": _int(env, "TRUSTED_PROXY_COUNT", 0),
         "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
+        # prometheus-client's multiprocess folder (gunicorn and rq workers of one host); the
+        # library reads the variable itself at import, this tells /metrics to add them up
+        "PROMETHEUS_MULTIPROC_DIR": env.get("PROMETHEUS_MULTIPROC_DIR") or None,
         "CASE_TEXT_LIMIT": _int(env, "CASE_TEXT_LIMIT", 20_000),
         "DAILY_CASE_LIMIT": _int(env, "DAILY_CASE_LIMIT", 10),
         "PAGE_HOURLY_LIMIT": _int(env, "PAGE_HOURLY_LIMIT", 10),

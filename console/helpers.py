@@ -33,14 +33,15 @@ AUDIT_NAMES = {"login": "登录", "login_failed": "登录失败", "locked": "账
                "user_enabled": "启用账号", "user_role": "更改角色或单位", "password_reset": "重置密码",
                "password_changed": "修改密码", "report_download": "下载报告", "report_build": "生成报告",
                "informant_added": "新增信息员", "informant_updated": "更新信息员", "informants_imported": "导入信息员名册",
-               "informant_deactivated": "停用信息员", "informant_export": "导出信息员月报"}
+               "informant_deactivated": "停用信息员", "informant_export": "导出信息员月报",
+               "hotspot_close": "关闭热点预警"}
 # Outbound message kinds and delivery states, as the case page shows them.
 MESSAGE_KINDS = {"ack": "受理回执", "reply": "自动回复", "page": "值班呼叫", "staff_reply": "工作人员回复",
                  "notice_accepted": "受理告知", "notice_not_accepted": "不予受理告知", "notice_extended": "延期告知",
                  "notice_answered": "答复", "notice_review": "复查告知", "notice_closed": "办结告知",
                  "notice_in_progress": "办理告知", "safety": "安全提示",
                  "page_summary": "值班汇总呼叫", "group_alert": "集体访预警",
-                 "alert": "系统告警", "verify_code": "验证码"}
+                 "hotspot": "热点预警", "alert": "系统告警", "verify_code": "验证码"}
 MESSAGE_STATES = {"queued": "待发送", "sending": "发送中", "outbox": "已记录（未接短信通道）", "sent": "已发出",
                   "delivered": "已送达", "undelivered": "未送达", "suppressed": "已退订未发"}
 
@@ -108,7 +109,7 @@ def audit_detail(kind: str, detail: dict | None) -> str:
     return target
 
 
-ONDUTY_KINDS = ("page", "page_summary", "alert")   # to the on-duty officer, never the citizen
+ONDUTY_KINDS = ("page", "page_summary", "alert", "hotspot")   # to the on-duty officer, never the citizen
 LEADER_KINDS = ("group_alert",)
 
 

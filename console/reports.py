@@ -44,7 +44,7 @@ def export(fmt: str):
     _, filters = filters_from_request()
     stmt = queries.cases_stmt(current_user, queue if queue in QUEUES else "all", filters, utcnow(),
                               current_app.config["TIMEZONE"])
-    stmt = stmt.options(selectinload(Case.contact)).limit(MAX_EXPORT)
+    stmt = stmt.options(selectinload(Case.contact), selectinload(Case.group)).limit(MAX_EXPORT)
     audit("export", current_user.username, current_user.id, format=fmt, queue=queue, args=request.args.to_dict())
     db.session.commit()
     cases = db.session.execute(stmt).scalars().all()

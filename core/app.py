@@ -79,9 +79,10 @@ def register_blueprints(app: Flask) -> None:
     from console import bp as console_bp
     from core.health import bp as health_bp
     from api import register_blueprints as register_api
-    from gateway.metrics import bp as metrics_bp
+    from gateway.metrics import bp as metrics_bp, init_app as init_metrics
     from gateway.webhooks import bp as webhooks_bp
 
+    init_metrics(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(metrics_bp)

@@ -89,9 +89,14 @@ def nlp_train(if_stale: bool) -> None:
     if if_stale and not is_stale(current_app.config["MODEL_DIR"]):
         click.echo("model is current")
         return
+    from tqdm import tqdm
+
     records = training_records(current_app.config["LEDGER_TRAINING_WEIGHT"], current_app.config["CONFIG_DIR"])
     ledger = sum("weight" in r for r in records)
-    version = train(load_seed() + records, current_app.config["MODEL_DIR"], current_app.config["CONFIG_DIR"])
+    # disable=None: no bar when stderr is not a terminal (cron, CI, pipes)
+    with tqdm(unit="step", desc="training", disable=None, file=sys.stderr, mininterval=0.5) as bar:
+        version = train(load_seed() + records, current_app.config["MODEL_DIR"], current_app.config["CONFIG_DIR"],
+                        progress=bar)
     reset_classifier()
     click.echo(f"trained on {len(records) - ledger} corrections and {ledger} ledger rows plus the seed corpus")
     click.echo(version)
@@ -256,6 +261,9 @@ def worker(burst: bool, urgent_only: bool) -> None:
     from handlers.supervision import schedule_next
 
     click.echo(f"supervision run scheduled: {schedule_next(queues(current_app)[-1])}", err=True)
+    from core.report_jobs import schedule_reports
+
+    click.echo(f"reports run scheduled: {schedule_reports(queues(current_app)[-1])}", err=True)
     die_with_parent()
     app = current_app._get_current_object()
     GatewayWorker(listened, app, connection=listened[0].connection).work(burst=burst, with_scheduler=True)

@@ -6,13 +6,21 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import sys
+
 import click
+from tqdm import tqdm
 from flask import current_app
 from flask.cli import AppGroup
 
 from cases.reports import KINDS
 
 reports_cli = AppGroup("reports", help="Periodic reports: daily, weekly, monthly.")
+
+
+def progress(total: int, desc: str) -> tqdm:
+    """A progress bar on stderr; disable=None: none when stderr is not a terminal (cron, tests)."""
+    return tqdm(total=total, desc=desc, unit="step", disable=None, file=sys.stderr)
 
 
 def _yesterday(tz: str, now: datetime) -> date:
@@ -42,10 +50,30 @@ def build(kind: str, day: datetime | None, out: Path | None) -> None:
         raise click.ClickException(str(exc)) from exc
     folder = out or report_folder(app)
     try:
-        paths = archive(report, names_for(app), app.extensions["taxonomy"].county, folder)
+        with progress(2, "writing") as bar:
+            paths = archive(report, names_for(app), app.extensions["taxonomy"].county, folder,
+                            step=lambda path: bar.update(1))
     except OSError as exc:
         raise click.ClickException(f"cannot write to {folder}: {exc.strerror}") from exc
     click.echo(f"{kind} {report.period.label}: {report.current.intake} cases "
                f"(previous {report.before.intake})")
+    for path in paths:
+        click.echo(str(path))
+
+
+@reports_cli.command("due")
+def due() -> None:
+    """Build every report whose period ended yesterday: the daily one, on Mondays last week's,
+    on the 1st last month's (cron, once a day after midnight, when there is no Redis worker)."""
+    from core.report_jobs import build_due, due_kinds, local_today
+    from models import utcnow
+
+    now = utcnow()
+    kinds = due_kinds(local_today(now, current_app.config["TIMEZONE"]))
+    try:
+        with progress(len(kinds), "reports") as bar:
+            paths = build_due(now, step=lambda kind: bar.update(1))
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the reports: {exc.strerror}") from exc
     for path in paths:
         click.echo(str(path))

@@ -9,11 +9,12 @@ from models.channel import ApiKey, ChannelToken, ServiceRequest
 from models.security import LoginThrottle, SeenRequest
 from models.heartbeat import Heartbeat
 from models.informant import Informant, InformantReminder, InformantReport, InformantReportNote, ReportState
+from models.hotspot import HotspotAlert, HotspotCase
 from models.workflow import (Attachment, CallBack, CaseWorkflow, Petitioner, Reception, ReminderSent,
                              Supervision)
 
 __all__ = ["utcnow", "Contact", "Message", "Direction", "MessageState", "Case", "CaseEvent",
            "CaseCounter", "CaseState", "User", "TrainingExample", "TrainingSource", "ApiKey", "ChannelToken",
-           "ServiceRequest", "LoginThrottle", "SeenRequest", "CaseGroup", "Heartbeat",
+           "ServiceRequest", "LoginThrottle", "SeenRequest", "CaseGroup", "Heartbeat", "HotspotAlert", "HotspotCase",
            "Attachment", "CallBack", "CaseWorkflow", "Petitioner", "Reception", "ReminderSent", "Supervision",
            "Informant", "InformantReminder", "InformantReport", "InformantReportNote", "ReportState"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -75,12 +75,31 @@ def pair_counts(examples: list[dict], taxonomy: Taxonomy) -> np.ndarray:
     return counts
 
 
+class Progress(Protocol):
+    """A progress bar (tqdm's interface): told the number of steps, then each step."""
+    total: int | float | None
+
+    def update(self, n: int = 1) -> Any: ...
+
+
+def _step(progress: Progress | None, n: int = 1) -> None:
+    if progress is not None:
+        progress.update(n)
+
+
 def fit_bundle(examples: list[dict], analyzer: Analyzer, weights: np.ndarray | None = None,
-               params: dict[str, Any] | None = None, calibrate: bool = True) -> ModelBundle:
-    """Fit featurizer and the three heads on cleaned examples (no disk access)."""
+               params: dict[str, Any] | None = None, calibrate: bool = True,
+               progress: Progress | None = None) -> ModelBundle:
+    """Fit featurizer and the three heads on cleaned examples (no disk access). `progress`
+    counts 2 steps per example (analysed, then windowed for the urgent head) and one per head."""
     params = {**PARAMS, **(params or {})}
     weights = np.ones(len(examples)) if weights is None else weights
-    docs = [analyzer.analyze(ex["text"]).doc for ex in examples]
+    if progress is not None:
+        progress.total = 2 * len(examples) + 3
+    docs = []
+    for ex in examples:
+        docs.append(analyzer.analyze(ex["text"]).doc)
+        _step(progress)
     featurizer = Featurizer.fit(docs, params["min_df"], params["char_weight"], params["char_n"],
                                 params["word_bigrams"])
     X = featurizer.matrix(docs)
@@ -92,16 +111,18 @@ def fit_bundle(examples: list[dict], analyzer: Analyzer, weights: np.ndarray | N
     for name in ("issue_type", "department"):
         labels = [str(examples[i][name]) for i in topic]
         heads[name] = fit_head(X_topic[topic], labels, weights[topic], calibrate=calibrate, **params[name])
-    u_docs, u_labels, u_weights = urgent_rows(examples, analyzer, weights, params["window_power"])
+        _step(progress)
+    u_docs, u_labels, u_weights = urgent_rows(examples, analyzer, weights, params["window_power"], progress)
     heads["urgent"] = fit_head(featurizer.matrix(u_docs), u_labels, u_weights, calibrate=calibrate,
                                **params["urgent"])
+    _step(progress)
     meta = {"n_examples": len(examples), "params": params,
             "n_features": featurizer.n_features}
     return ModelBundle(featurizer, heads, pair_counts([examples[i] for i in topic], analyzer.taxonomy), meta)
 
 
-def urgent_rows(examples: list[dict], analyzer: Analyzer, weights: np.ndarray,
-                window_power: float = 0.0) -> tuple[list[Doc], list[str], np.ndarray]:
+def urgent_rows(examples: list[dict], analyzer: Analyzer, weights: np.ndarray, window_power: float = 0.0,
+                progress: Progress | None = None) -> tuple[list[Doc], list[str], np.ndarray]:
     """The urgent head learns from what it judges: a short text whole, a long letter window
     by window (nlp.letters). Every window of a letter that is not urgent is a negative; of an
     urgent letter, the windows with an urgent-rule hit are positives and the others are left
@@ -111,6 +132,7 @@ def urgent_rows(examples: list[dict], analyzer: Analyzer, weights: np.ndarray,
     labels: list[str] = []
     out_weights: list[float] = []
     for ex, w in zip(examples, weights):
+        _step(progress)
         a = analyzer.analyze(ex["text"])
         windows = analyzer.window_docs(a)
         share = float(w) * len(windows) ** -window_power
@@ -133,11 +155,12 @@ def _without(X, columns: list[int]):
     return X @ sparse.diags(keep)
 
 
-def train(examples: list[dict], model_dir: str | Path, config_dir: str | Path | None = None) -> str:
+def train(examples: list[dict], model_dir: str | Path, config_dir: str | Path | None = None,
+          progress: Progress | None = None) -> str:
     """Train on ``examples`` (seed records and/or corrections); write and return a new version."""
     analyzer = get_analyzer(config_dir)
     cleaned = clean_examples(examples, analyzer.taxonomy)
-    bundle = fit_bundle(cleaned, analyzer, _weights(cleaned))
+    bundle = fit_bundle(cleaned, analyzer, _weights(cleaned), progress=progress)
     bundle.meta["seed_digest"] = seed_digest()
     return save(bundle, model_dir)
 

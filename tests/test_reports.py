@@ -22,7 +22,8 @@ from cases.report_pdf import to_pdf
 from console.models import AuditLog
 from console.report_archive import names_for
 from models.db import db
-from models import Case, CaseState, User
+from models import Case, CaseGroup, CaseState, HotspotAlert, User
+from sqlalchemy import select, update
 from tests.console.console_helpers import PASSWORD, Staff
 
 TZ = "Asia/Shanghai"
@@ -61,7 +62,42 @@ def _seed(count: int = 420, seed: int = 15) -> list[dict]:
         rows.append(row)
     db.session.add_all(Case(text="", **row) for row in rows)
     db.session.commit()
+    _link_repeats_and_groups(rows, random.Random(seed + 1000))
     return rows
+
+
+def _link_repeats_and_groups(rows: list[dict], rng: random.Random) -> None:
+    """About one case in ten repeats an earlier one; eight group petitions formed over the
+    months, each holding a few cases. Kept on the rows as numbers and plain dicts."""
+    ids = dict(db.session.execute(select(Case.number, Case.id)).all())
+    totals: Counter = Counter()
+    for i, row in enumerate(rows):
+        row["repeat_of"], row["group"] = None, None
+        if i > 20 and rng.random() < 0.1:
+            row["repeat_of"] = rows[rng.randrange(0, 20)]["number"]  # a few matters come back often
+            totals[row["repeat_of"]] += 1
+    for number, total in totals.items():
+        db.session.execute(update(Case).where(Case.number == number).values(repeat_count=total))
+    for row in rows:
+        if row["repeat_of"]:
+            db.session.execute(update(Case).where(Case.number == row["number"])
+                               .values(repeat_of_id=ids[row["repeat_of"]], repeat_count=totals[row["repeat_of"]]))
+    start = datetime(2025, 9, 1)
+    free = [r for r in rows]
+    for g in range(8):
+        members = [free.pop(rng.randrange(len(free))) for _ in range(rng.randint(3, 7))]
+        group = CaseGroup(kind=rng.choice(["burst", "joint"]), township=members[0]["township"], village="前屯村",
+                          issue_type=members[0]["issue_type"], petitioners=rng.randint(3, 9),
+                          declared=rng.choice([None, 12, 30]),
+                          created_at=start + timedelta(days=rng.uniform(0, 95)))
+        db.session.add(group)
+        db.session.flush()
+        info = {"id": group.id, "created_at": group.created_at, "size": group.size, "kind": group.kind}
+        for member in members:
+            member["group"] = info
+        db.session.execute(update(Case).where(Case.number.in_([m["number"] for m in members]))
+                           .values(group_id=group.id))
+    db.session.commit()
 
 
 def _local_month(moment: datetime) -> tuple[int, int]:
@@ -92,6 +128,8 @@ def _expected(rows: list[dict], month: tuple[int, int]) -> dict:
     answered = [r for r in live if r["answered_at"] and _local_month(r["answered_at"]) == month]
     rated = [r for r in answered if r["rating"]]
     hotspots = Counter((r["township"], r["issue_type"]) for r in intake if r["township"] and r["issue_type"])
+    groups = {r["group"]["id"]: r["group"] for r in rows if r["group"] and _local_month(r["group"]["created_at"]) == month}
+    group_cases = Counter(r["group"]["id"] for r in live if r["group"])
     return {
         "intake": len(intake), "by_channel": Counter(r["channel"] for r in intake),
         "by_issue": Counter(r["issue_type"] or "" for r in intake),
@@ -101,6 +139,8 @@ def _expected(rows: list[dict], month: tuple[int, int]) -> dict:
         "answer_late": +answer_late, "answered": len(answered), "rated": len(rated),
         "satisfied": sum(r["rating"] in ("satisfied", "basically") for r in rated),
         "urgent": sorted(r["number"] for r in intake if r["urgent"]), "hotspots": hotspots,
+        "repeats": Counter(r["repeat_of"] for r in intake if r["repeat_of"]),
+        "groups": sorted((g["size"], group_cases[g["id"]]) for g in groups.values()),
     }
 
 
@@ -136,6 +176,27 @@ def test_monthly_report_matches_counts_computed_from_the_rows(app, seeded):
         assert (figures.answered, figures.rated, figures.satisfied) == (want["answered"], want["rated"],
                                                                        want["satisfied"])
         assert sorted(u[0] for u in figures.urgent) == want["urgent"]
+        assert figures.repeats == sum(want["repeats"].values()) > 0
+        assert sorted((g.size, g.cases) for g in figures.groups) == want["groups"]
+    rows = report.repeat_rows()
+    assert {r.first: r.in_period for r in rows} == dict(_expected(seeded, (2025, 11))["repeats"])
+    totals = Counter(r["repeat_of"] for r in seeded if r["repeat_of"])
+    assert all(r.total == totals[r.first] for r in rows)
+    assert [r.in_period for r in rows] == sorted((r.in_period for r in rows), reverse=True)
+    assert report.current.groups and report.before.groups  # the seed forms groups in both months
+
+
+def test_hotspot_alerts_raised_in_the_period_are_listed(app, seeded):
+    opened = [datetime(2025, 10, 31, 15, 59), datetime(2025, 10, 31, 16, 0), datetime(2025, 11, 20, 3, 0)]
+    with app.app_context():
+        for at in opened:  # the first is 23:59 on 31 October, local; the others in November
+            db.session.add(HotspotAlert(township="dongtun", issue_type="land", opened_at=at, last_case_at=at,
+                                        count=9, observed=9, expected=1.2, threshold=6, window_days=7))
+        db.session.commit()
+        report = build("monthly", date(2025, 11, 15), TZ, NOW)
+        sheet = {t.title: t for t in tables(report, names_for(app))}["热点预警"]
+    assert [a.opened_at for a in report.current.alerts] == opened[1:] and len(report.before.alerts) == 1
+    assert sheet.rows[0] == ["2025-11-01 00:00", "东屯镇", "", "自然资源", 9, 1.2]
     top = report.top_hotspots()
     want = _expected(seeded, (2025, 11))["hotspots"]
     assert [n for _, n, _, _ in top] == sorted(want.values(), reverse=True)[:10]
@@ -159,6 +220,12 @@ def test_xlsx_has_one_formatted_sheet_per_table_with_numbers_as_numbers(app, see
     assert isinstance(summary["来件总数"][0], int)
     assert summary["满意率(%)"][0] == round(100 * want["satisfied"] / want["rated"], 1)
     assert summary["来件总数"][2] == want["intake"] - _expected(seeded, (2025, 10))["intake"]
+    assert summary["重复信访件数"][0] == sum(want["repeats"].values())
+    assert summary["集体访批次"][0] == len(want["groups"])
+    assert summary["集体访人数"][0] == sum(size for size, _ in want["groups"])
+    repeat_sheet = {row[0]: row[3] for row in book["重复信访"].iter_rows(min_row=2, values_only=True)}
+    assert repeat_sheet == dict(want["repeats"])
+    assert sorted((row[5], row[6]) for row in book["集体访"].iter_rows(min_row=2, values_only=True)) == want["groups"]
     towns = {row[0]: row[1] for row in book["按乡镇"].iter_rows(min_row=2, values_only=True)}
     assert towns["东屯镇"] == want["by_township"]["dongtun"]
     assert towns["未识别"] == want["by_township"][""]
