@@ -35,9 +35,14 @@ CLASSIFIED_FIELDS = ("issue_type", "department", "township", "urgent")
 
 
 def open_case(contact: Contact | None, message: Message, now: datetime | None = None, actor: str = "citizen",
-              user_id: int | None = None) -> Case:
+              user_id: int | None = None, defer_insert: bool = False) -> Case:
     """A new registered case for an inbound petition message, with its number and clock
-    (staff registering a letter, visit or call pass themselves as the actor)."""
+    (staff registering a letter, visit or call pass themselves as the actor).
+
+    `defer_insert`: on PostgreSQL the row waits for the next flush (the id is drawn with the
+    number), so details filled in meanwhile go into the INSERT instead of an UPDATE. Only for
+    callers whose rows refer to the case by relationship, never by ``case_id=case.id``: the
+    flush orders rows by relationships only."""
     now = now or utcnow()
     taxonomy = current_app.extensions["taxonomy"]
     number, case_id = next_case_number_and_id(taxonomy.case_prefix,
@@ -49,7 +54,7 @@ def open_case(contact: Contact | None, message: Message, now: datetime | None = 
                 extended=False, flagged=False, keywords=[], repeat_count=0, review_round=0,
                 created_at=now, updated_at=now)
     db.session.add(case)
-    if case_id is None:  # SQLite: the id comes from the insert
+    if case_id is None or not defer_insert:  # SQLite: the id comes from the insert
         db.session.flush()
     message.case = case
     record_event(case, "created", actor, after={"state": case.state, "number": number}, user_id=user_id)

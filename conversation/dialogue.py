@@ -120,7 +120,7 @@ def _petition(turn: Turn) -> Outcome:
 def _new_case(turn: Turn, previous: Case | None = None) -> Outcome:
     """A case of its own, with its clock. After another case of this conversation the
     citizen is told both numbers; the repeat of an earlier matter is marked on both."""
-    case = services.open_case(turn.contact, turn.message)
+    case = services.open_case(turn.contact, turn.message, defer_insert=True)  # one INSERT with the details
     citizen.fill_details(case, turn.message.body)
     earlier = None if turn.first_contact else _repeated(case)
     if earlier is not None:
