@@ -27,7 +27,7 @@ def queue_message(address: str, channel: str, body: str, kind: str, *, contact: 
     template = {"key": body.key, "values": body.values} if isinstance(body, Rendered) else None
     body = as_sent(channel, body)
     message = Message(direction="out", channel=channel, address=address, body=body, kind=kind,
-                      contact=contact, case_id=case.id if case else None, segments=segments(body),
+                      contact=contact, case=case, segments=segments(body),
                       state=MessageState.SUPPRESSED if suppressed else MessageState.QUEUED, template=template)
     db.session.add(message)
     return message

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from cases.clocks import due_after, local_day_code
-from cases.numbering import next_case_number
+from cases.numbering import next_case_number_and_id
 from cases.records import TransitionError, record_event  # noqa: F401  (part of this module's interface)
 from cases.triage import routes_itself
 from models.db import db
@@ -35,18 +35,28 @@ CLASSIFIED_FIELDS = ("issue_type", "department", "township", "urgent")
 
 
 def open_case(contact: Contact | None, message: Message, now: datetime | None = None, actor: str = "citizen",
-              user_id: int | None = None) -> Case:
+              user_id: int | None = None, defer_insert: bool = False) -> Case:
     """A new registered case for an inbound petition message, with its number and clock
-    (staff registering a letter, visit or call pass themselves as the actor)."""
+    (staff registering a letter, visit or call pass themselves as the actor).
+
+    `defer_insert`: on PostgreSQL the row waits for the next flush (the id is drawn with the
+    number), so details filled in meanwhile go into the INSERT instead of an UPDATE. Only for
+    callers whose rows refer to the case by relationship, never by ``case_id=case.id``: the
+    flush orders rows by relationships only."""
     now = now or utcnow()
     taxonomy = current_app.extensions["taxonomy"]
-    number = next_case_number(taxonomy.case_prefix, local_day_code(now, current_app.config["TIMEZONE"]))
-    case = Case(number=number, state=CaseState.REGISTERED, channel=message.channel,
-                contact=contact, text=message.body, received_at=now,
-                due_at=due_after(CaseState.REGISTERED, now), needs_triage=True)
+    number, case_id = next_case_number_and_id(taxonomy.case_prefix,
+                                              local_day_code(now, current_app.config["TIMEZONE"]))
+    # Every default spelled out: the row may be inserted only at the commit's flush.
+    case = Case(id=case_id, number=number, state=CaseState.REGISTERED, channel=message.channel,
+                contact=contact, contact_id=contact.id if contact else None, text=message.body, received_at=now,
+                due_at=due_after(CaseState.REGISTERED, now), needs_triage=True, urgent=False,
+                extended=False, flagged=False, keywords=[], repeat_count=0, review_round=0,
+                created_at=now, updated_at=now)
     db.session.add(case)
-    db.session.flush()
-    message.case_id = case.id
+    if case_id is None or not defer_insert:  # SQLite: the id comes from the insert
+        db.session.flush()
+    message.case = case
     record_event(case, "created", actor, after={"state": case.state, "number": number}, user_id=user_id)
     return case
 

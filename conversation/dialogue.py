@@ -31,9 +31,11 @@ _COMMANDS = {Kind.HELP, Kind.OPT_OUT, Kind.OPT_IN, Kind.RATING, Kind.GREETING, K
 _GROWING = {Kind.PETITION, Kind.SUPPLEMENT, "continuation", "details", "new_matter"}
 
 
-def respond(message: Message, contact: Contact) -> Outcome:
+def respond(message: Message, contact: Contact, first_contact: bool = False) -> Outcome:
+    """`first_contact`: the contact was created for this message, so it has no cases yet
+    (the daily cap and the repeat search need no query)."""
     turn = Turn(parse(message.body), message, contact,
-                Replies(current_app.extensions["templates"], contact.language, contact.channel))
+                Replies(current_app.extensions["templates"], contact.language, contact.channel), first_contact)
     officer = informants.informant_for(contact)
     if informant.handles(turn, officer):  # a village information officer's report (信息员)
         outcome = _danger(turn, informant.respond(turn, officer))
@@ -109,7 +111,8 @@ def _petition(turn: Turn) -> Outcome:
         told = turn.say_if("continued", number=ongoing.number) if appended \
             else turn.say("text_limit", number=ongoing.number)
         return _classified(turn, ongoing, Outcome(told, "continuation"))
-    capped = services.latest_open_case_past_cap(turn.contact, current_app.config["DAILY_CASE_LIMIT"])
+    capped = None if turn.first_contact else \
+        services.latest_open_case_past_cap(turn.contact, current_app.config["DAILY_CASE_LIMIT"])
     if capped is not None:  # a phone that keeps sending joins its latest case (issue 11)
         appended = services.append_message(capped, turn.message)
         reply = turn.say("daily_cap" if appended else "text_limit", number=capped.number)
@@ -120,9 +123,9 @@ def _petition(turn: Turn) -> Outcome:
 def _new_case(turn: Turn, previous: Case | None = None) -> Outcome:
     """A case of its own, with its clock. After another case of this conversation the
     citizen is told both numbers; the repeat of an earlier matter is marked on both."""
-    case = services.open_case(turn.contact, turn.message)
+    case = services.open_case(turn.contact, turn.message, defer_insert=True)  # one INSERT with the details
     citizen.fill_details(case, turn.message.body)
-    earlier = _repeated(case)
+    earlier = None if turn.first_contact else _repeated(case)
     if earlier is not None:
         services.mark_repeat(case, earlier)
     outcome = _classified(turn, case, Outcome([], Kind.PETITION if previous is None else "new_matter"))

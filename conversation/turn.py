@@ -29,6 +29,7 @@ class Turn:
     message: Message
     contact: Contact
     replies: Replies
+    first_contact: bool = False  # the contact was created for this message: it has no cases
 
     def say(self, key: str, **values) -> list[str]:
         return [self.replies.render(key, **values)]

@@ -25,6 +25,10 @@ def register(app: Flask) -> None:
     from core.cli_cases import cases_cli
     from core.cli_informants import informants_cli
     from core.cli_reports import reports_cli
+    from core.dbcopy import db_copy
+    from flask_migrate.cli import db as db_group  # Flask-Migrate's `flask db`
+
+    db_group.add_command(db_copy)
     from gateway.commands import outbound_cli
 
     cases_cli.add_command(cases_show)

@@ -22,7 +22,7 @@ from cases.replies import Replies
 from conversation.dialogue import Outcome, respond
 from gateway.base import InboundEvent
 from models import Case, Contact, Message, MessageState, utcnow
-from models.base import dialect_insert
+from models.base import attach_loaded, dialect_insert
 from models.db import db
 
 log = logging.getLogger(__name__)
@@ -36,13 +36,15 @@ def receive(event: InboundEvent, raw: str, deliver: bool = False) -> list[str]:
     nothing is returned."""
     event = cleaned(event)
     raw = clean_text(raw)
-    contact = upsert_contact(event)
+    now = utcnow()
+    contact = upsert_contact(event, now)
     message = insert_message(event, contact, raw)
     if message is None:
         replies = replay(event)
         return [] if deliver else replies
     try:
-        outcome = respond(message, contact)
+        # created by this very upsert: no earlier case to join, repeat or count
+        outcome = respond(message, contact, first_contact=contact.created_at == now)
     except Exception:
         db.session.rollback()
         log.exception("processing inbound %s message failed", event.channel)
@@ -69,27 +71,31 @@ def cleaned(event: InboundEvent) -> InboundEvent:
                    body=clean_text(event.body))
 
 
-def upsert_contact(event: InboundEvent) -> Contact:
-    """The sender's contact, created on first contact; its row stays locked until commit."""
-    now = utcnow()
-    stmt = (dialect_insert(Contact, db.session)
+def upsert_contact(event: InboundEvent, now: datetime | None = None) -> Contact:
+    """The sender's contact, created on first contact (then its created_at is `now`); its
+    row stays locked until commit."""
+    now = now or utcnow()
+    table = Contact.__table__
+    stmt = (dialect_insert(table, db.session)
             .values(channel=event.channel, address=event.address, dialogue={},
                     language=current_app.config["LANGUAGE"], opted_out=False, created_at=now,
                     last_inbound_at=now))
     stmt = stmt.on_conflict_do_update(index_elements=["channel", "address"],
-                                      set_={"last_inbound_at": now}).returning(Contact)
-    return db.session.scalars(stmt, execution_options={"populate_existing": True}).one()
+                                      set_={"last_inbound_at": now}).returning(*table.c)
+    return attach_loaded(db.session, Contact, dict(db.session.execute(stmt).one()._mapping))
 
 
 def insert_message(event: InboundEvent, contact: Contact, raw: str,
                     state: str = MessageState.RECEIVED, created_at: datetime | None = None) -> Message | None:
     """The message as received, or None when this provider id was stored before."""
-    stmt = dialect_insert(Message, db.session).values(
+    table = Message.__table__
+    stmt = dialect_insert(table, db.session).values(
         direction="in", channel=event.channel, provider_id=event.provider_id, contact_id=contact.id,
         address=event.address, body=event.body, media=event.media, raw=raw, state=state,
         replies=[], segments=0, attempts=0, status_rank=0, created_at=created_at or utcnow(),
-    ).on_conflict_do_nothing(index_elements=["channel", "provider_id"]).returning(Message)
-    return db.session.scalars(stmt).first()
+    ).on_conflict_do_nothing(index_elements=["channel", "provider_id"]).returning(*table.c)
+    row = db.session.execute(stmt).first()
+    return None if row is None else attach_loaded(db.session, Message, dict(row._mapping))
 
 
 def replay(event: InboundEvent) -> list[str]:
@@ -107,9 +113,15 @@ def _finish(message: Message, contact: Contact, outcome: Outcome) -> None:
     now = utcnow()
     message.intent, message.replies = outcome.intent, outcome.replies
     message.state, message.processed_at = MessageState.PROCESSED, now
-    if outcome.classify_case_ids:
-        db.session.execute(update(Case).where(Case.id.in_(outcome.classify_case_ids))
-                           .values(classify_pending_since=now))
+    pending = outcome.classify_case_ids
+    # The conversation just opened or grew these cases, so they are in the session: their
+    # rows are written by the commit's flush, no statement of their own.
+    held = {case.id: case for case in list(db.session.new) + list(db.session.identity_map.values())
+            if isinstance(case, Case) and case.id in pending}
+    for case in held.values():
+        case.classify_pending_since = now
+    if set(pending) - set(held):
+        db.session.execute(update(Case).where(Case.id.in_(set(pending) - set(held))).values(classify_pending_since=now))
     db.session.commit()
 
 

@@ -52,10 +52,12 @@ for _name in HELP:  # known families exist from the start, so a scrape shows the
     _counter(_name)
 
 
-def count(metric: str, channel: str, outcome: str) -> None:
-    """One more of `metric` (a *_total counter) for this channel and outcome."""
+def count(metric: str, channel: str, outcome: str, *more: tuple[str, str, str]) -> None:
+    """One more of `metric` (a *_total counter) for this channel and outcome, and of each
+    further (metric, channel, outcome) given."""
     try:
-        _counter(metric).labels(channel=channel, outcome=outcome).inc()
+        for name, ch, out in ((metric, channel, outcome), *more):
+            _counter(name).labels(channel=ch, outcome=out).inc()
     except Exception:  # a metric is never worth failing a message for
         current_app.logger.exception("metric %s not counted", metric)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import NoReturn
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, g, request
 
 from sqlalchemy.exc import InterfaceError, OperationalError, TimeoutError as PoolTimeout
 
@@ -44,13 +44,36 @@ def inbound(name: str, secret: str | None = None):
     events = _parsed(name, lambda: channel.parse(request, current_app.config))
     deliver = getattr(channel, "deliver_replies", False)
     try:
-        replies = [reply for event in events
-                   for reply in (receive(event, raw, deliver) if event.kind == "text" else receive_event(event, raw))]
+        replies = _received(events, raw, deliver)
     except DATABASE_DOWN as exc:
-        return channel.acknowledge(_spooled(name, events, raw, exc))
-    metrics.count(WEBHOOK, name, "accepted")
+        if not _reconnected(exc):
+            return channel.acknowledge(_spooled(name, events, raw, exc))
+        try:  # the pool held connections from before a database restart: once more, afresh
+            replies = _received(events, raw, deliver)
+        except DATABASE_DOWN as again:
+            return channel.acknowledge(_spooled(name, events, raw, again))
+    g.webhook_accepted = True  # counted with the answer's status, in one round trip
     log.debug("%s webhook: %d event(s), %d repl(ies)", name, len(events), len(replies))
     return channel.acknowledge(replies)
+
+
+def _received(events, raw: str, deliver: bool) -> list[str]:
+    return [reply for event in events
+            for reply in (receive(event, raw, deliver) if event.kind == "text" else receive_event(event, raw))]
+
+
+def _reconnected(exc: Exception) -> bool:
+    """The error was a connection that died under us (SQLAlchemy then invalidated the pool),
+    and the session is clean for a retry. Safe to retry: a message that did commit is found
+    again by its provider id and answered as before."""
+    if not getattr(exc, "connection_invalidated", False):
+        return False
+    try:
+        db.session.rollback()
+    except DATABASE_DOWN:
+        return False
+    log.warning("webhook: the database connection was dead; retrying on a new one")
+    return True
 
 
 def _spooled(name: str, events, raw: str, exc: Exception) -> list[str]:
@@ -78,8 +101,9 @@ def _spooled(name: str, events, raw: str, exc: Exception) -> list[str]:
 def _count_status(response: Response) -> Response:
     """Every answer by status, 5xx included (Flask runs this after an error page too)."""
     name = (request.view_args or {}).get("name", "unknown")
+    accepted = [(WEBHOOK, name, "accepted")] if g.pop("webhook_accepted", False) else []
     metrics.count("gateway_webhook_responses_total", name if name in CHANNELS else "unknown",
-                  str(response.status_code))
+                  str(response.status_code), *accepted)
     return response
 
 

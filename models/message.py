@@ -67,3 +67,6 @@ class Message(db.Model):
     template: Mapped[dict | None] = mapped_column(JSON)
 
     contact = relationship("Contact")
+    # Set when the case may not be inserted yet (a case waits for the commit's flush on
+    # PostgreSQL): the relationship orders the case's INSERT before this row's.
+    case = relationship("Case")

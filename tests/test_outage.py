@@ -9,7 +9,9 @@ import sys
 import time
 from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
 
 from cases.outbox import dispatch, queue_message
 from handlers.sweeper import sweep
@@ -149,3 +151,25 @@ def value(text: str, sample: str) -> float:
         if line.startswith(sample + " "):
             return float(line.rsplit(" ", 1)[1])
     return 0.0
+
+
+
+def test_a_database_restart_costs_no_spooled_message(app, phone, tmp_path):
+    """Without pre-ping the pool keeps connections the database has since closed (a restart):
+    the webhook notices on the first statement and stores the message on a new connection."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        pytest.skip("SQLite has no server to restart")
+    app.config["SPOOL_DIR"] = tmp_path
+    assert "YJ" in phone.send(TEXT)[0]                            # the pool now holds a connection
+    killer = create_engine(url, poolclass=NullPool)
+    with killer.begin() as conn:                                   # every other backend dies
+        killed = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                                   "datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+    killer.dispose()
+    assert killed >= 1
+    replies = Phone(app.test_client(), number="+8613800000077").send("我叫李军，马庄乡小周庄村村务不公开")
+    assert "YJ" in replies[0]                                       # numbered: stored, not spooled
+    assert list(tmp_path.glob("*.json")) == []
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 2
