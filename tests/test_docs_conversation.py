@@ -124,7 +124,9 @@ def test_conversation_doc_is_the_webhook_output(app, client):
         rows = play(app, client, clock)
     with app.app_context():
         pages = db.session.execute(select(func.count()).where(Message.kind == "page")).scalar_one()
-        assert pages == 1  # the threat paged the on-duty officer
+        # the threat paged the on-duty officer, and so did the child hurt by a teacher who
+        # forbids telling (the urgent model flags it for a person to look at: abuse of a child)
+        assert pages == 2
     doc = DOC.read_text(encoding="utf-8")
     head, _, rest = doc.partition(BEGIN)
     _, _, tail = rest.partition(END)
