@@ -8,10 +8,12 @@ from models.group import CaseGroup
 from models.channel import ApiKey, ChannelToken, ServiceRequest
 from models.security import LoginThrottle, SeenRequest
 from models.heartbeat import Heartbeat
+from models.document import CaseDocument
 from models.workflow import (Attachment, CallBack, CaseWorkflow, Petitioner, Reception, ReminderSent,
                              Supervision)
 
 __all__ = ["utcnow", "Contact", "Message", "Direction", "MessageState", "Case", "CaseEvent",
            "CaseCounter", "CaseState", "User", "TrainingExample", "TrainingSource", "ApiKey", "ChannelToken",
            "ServiceRequest", "LoginThrottle", "SeenRequest", "CaseGroup", "Heartbeat",
-           "Attachment", "CallBack", "CaseWorkflow", "Petitioner", "Reception", "ReminderSent", "Supervision"]
+           "Attachment", "CallBack", "CaseDocument", "CaseWorkflow", "Petitioner", "Reception", "ReminderSent",
+           "Supervision"]
