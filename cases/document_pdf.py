@@ -27,19 +27,19 @@ RED = colors.HexColor("#c00000")
 MARGINS = {"leftMargin": 26 * mm, "rightMargin": 24 * mm, "topMargin": 30 * mm, "bottomMargin": 28 * mm}
 
 
-def _style(name: str, size: float, align: int = TA_LEFT, **extra: Any) -> ParagraphStyle:
+def style(name: str, size: float, align: int = TA_LEFT, **extra: Any) -> ParagraphStyle:
     extra.setdefault("leading", size * 1.6)
     return ParagraphStyle(name, fontName=FONT, fontSize=size, alignment=align, wordWrap="CJK", **extra)
 
 
-ISSUER = _style("issuer", 24, TA_CENTER, textColor=RED, leading=32)
-TITLE = _style("doc-title", 20, TA_CENTER, spaceBefore=4 * mm, spaceAfter=2 * mm)
-NUMBER = _style("doc-number", 11, TA_CENTER, spaceAfter=6 * mm)
-TO = _style("to", 13, spaceAfter=2 * mm)
-BODY = _style("body", 13, TA_JUSTIFY, firstLineIndent=26, spaceAfter=2 * mm)
-BASIS = _style("basis", 12, spaceBefore=3 * mm)
-SIGN = _style("sign", 13, TA_RIGHT, rightIndent=8 * mm)
-SMALL = _style("small", 9)
+ISSUER = style("issuer", 24, TA_CENTER, textColor=RED, leading=32)
+TITLE = style("doc-title", 20, TA_CENTER, spaceBefore=4 * mm, spaceAfter=2 * mm)
+NUMBER = style("doc-number", 11, TA_CENTER, spaceAfter=6 * mm)
+TO = style("to", 13, spaceAfter=2 * mm)
+BODY = style("body", 13, TA_JUSTIFY, firstLineIndent=26, spaceAfter=2 * mm)
+BASIS = style("basis", 12, spaceBefore=3 * mm)
+SIGN = style("sign", 13, TA_RIGHT, rightIndent=8 * mm)
+SMALL = style("small", 9)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
