@@ -100,12 +100,14 @@ def test_a_failed_typesetting_never_stops_the_state_change_and_is_retried(app, m
         services.transition(case, CaseState.ACCEPTED, "user:officer")
         db.session.commit()
         assert case.state == CaseState.ACCEPTED
-        rows = documents.documents_of(case)
+        rows, case_id = documents.documents_of(case), case.id
         assert [r.stored_name for r in rows] == [None, None] and rows[0].attempts == 1 and "disk full" in rows[0].error
         monkeypatch.undo()
-        assert documents.render_pending() == 2
-        db.session.commit()
-        assert all(r.stored_name and r.error is None for r in documents.documents_of(case))
+    result = app.test_cli_runner().invoke(args=["supervise", "run"])  # the daily run retries
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        rows = documents.documents_of(db.session.get(Case, case_id))
+        assert all(r.stored_name and r.error is None for r in rows)
         assert "受理告知书" in _text_of(rows[0])
 
 
