@@ -22,9 +22,9 @@ HOSTILE = "<b>加粗 & <i>未闭合 <para>]]> &amp; <font size=99>大</font> \x0
 A4 = (595.28, 841.89)
 
 
-def _case(text: str = "东屯镇某建筑公司拖欠我三个月工资共一万二千元。") -> Case:
-    contact = Contact(channel="sms", address="+8613800000000", dialogue={})
-    message = Message(direction="in", channel="sms", provider_id="SMd", address=contact.address, body=text,
+def _case(text: str = "东屯镇某建筑公司拖欠我三个月工资共一万二千元。", phone: str = "+8613800000000") -> Case:
+    contact = Contact(channel="sms", address=phone, dialogue={})
+    message = Message(direction="in", channel="sms", provider_id="SM" + phone[-4:], address=contact.address, body=text,
                       state="received", contact=contact)
     db.session.add_all([contact, message])
     db.session.flush()
@@ -180,7 +180,7 @@ def test_draw_document_pages_for_the_docs(app):
         services.transition(case, CaseState.ANSWERED, "user:officer", answer="维持原处理意见")
         services.transition(case, CaseState.REVIEW, "citizen")
         services.transition(case, CaseState.ANSWERED, "user:officer", answer="复核维持")
-        other = _case()
+        other = _case(phone="+8613800000001")
         services.transition(other, CaseState.NOT_ACCEPTED, "user:officer", route="litigation", reason="已进入诉讼程序")
         db.session.commit()
         rows = documents.documents_of(case) + documents.documents_of(other)
