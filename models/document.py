@@ -16,12 +16,15 @@ from models.base import utcnow
 class CaseDocument(db.Model):
     __tablename__ = "case_documents"
     __table_args__ = (Index("ix_case_documents_case_id", "case_id"),
-                      Index("ix_case_documents_pending", "stored_name", "attempts"))
+                      Index("ix_case_documents_pending", "stored_name", "attempts"),
+                      Index("ix_case_documents_number", "number"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     kind: Mapped[str] = mapped_column(String(24))        # accepted, not_accepted, opinion, review_opinion, ...
-    number: Mapped[str] = mapped_column(String(64), unique=True)   # 文号
+    # 文号. Indexed, not unique: two 督办 of one case at the same instant would get the same
+    # suffix, and a duplicate number must not undo the 督办 itself.
+    number: Mapped[str] = mapped_column(String(64))
     fields: Mapped[dict] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -28,13 +28,14 @@ def upgrade():
         sa.Column("error", sa.String(length=300), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_case_documents_case_id_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_documents")),
-        sa.UniqueConstraint("number", name=op.f("uq_case_documents_number")),
     )
     op.create_index("ix_case_documents_case_id", "case_documents", ["case_id"])
     op.create_index("ix_case_documents_pending", "case_documents", ["stored_name", "attempts"])
+    op.create_index("ix_case_documents_number", "case_documents", ["number"])
 
 
 def downgrade():
+    op.drop_index("ix_case_documents_number", table_name="case_documents")
     op.drop_index("ix_case_documents_pending", table_name="case_documents")
     op.drop_index("ix_case_documents_case_id", table_name="case_documents")
     op.drop_table("case_documents")
