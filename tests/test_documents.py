@@ -12,13 +12,14 @@ import pytest
 from pypdf import PdfReader
 
 from cases import documents, services, workflow
+from cases.document_pdf import document_pdf
 from cases.dossier import Viewer, dossier_pdf
 from config.data import DataError
 from config.documents import load_documents
 from models import Case, CaseDocument, CaseState, Contact, Message
 from models.db import db
 
-HOSTILE = "<b>加粗 & <i>未闭合 <para>]]> &amp; <font size=99>大</font> \x00\x07 😀 " + "拖欠工资" * 1500
+HOSTILE = "<b>加粗 & <i>未闭合 <para>]]> &amp; <font size=99>大</font> \x07\x1b 😀 " + "拖欠工资" * 1500
 A4 = (595.28, 841.89)
 
 
@@ -127,6 +128,8 @@ def test_hostile_citizen_and_staff_text_is_printed_as_written(app):
         data = dossier_pdf(case, Viewer("officer", case.citizen_name, "+8613800000000"))
         _, dossier = _read(data)
         assert "<b>加粗&<i>未闭合<para>]]>&amp;" in dossier
+        fields = dict(docs["accepted"].fields, paragraphs=["\x00\ud800<br>" * 10])  # not storable, still printable
+        assert "<br>" in _read(document_pdf(fields))[1]
 
 
 def test_dossier_holds_the_documents_thread_events_and_attachments(app, tmp_path):
