@@ -95,3 +95,19 @@ def test_hostile_text_prints(app, signed_in):
     with app.app_context():
         assert all(d.stored_name for d in db.session.execute(select(CaseDocument)).scalars())
         assert db.session.execute(select(Case.state).where(Case.id == case_id)).scalar_one() == "accepted"
+
+
+def test_documents_card_in_chromium(app, staff, browser_page):
+    """The case page's 文书与案卷 card in real Chromium: the links carry the session and serve PDFs."""
+    staff("officer")
+    case_id = make_case(app, "YJ2612010005", needs_triage=False)
+    page = browser_page("officer_all")
+    page.goto(page.base + f"/console/cases/{case_id}")
+    assert "尚无文书" in page.inner_text("#documents")
+    page.click("#move-accepted button")
+    card = page.inner_text("#documents")
+    assert "受理告知书" in card and "交办单" in card and "待生成" not in card
+    for link in page.locator("#documents a").all():
+        response = page.request.get(page.base + link.get_attribute("href"))
+        assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+        assert response.body().startswith(b"%PDF")
