@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import Any, Callable
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -63,7 +63,7 @@ def document_story(fields: dict[str, Any]) -> list:
     return story
 
 
-def footer(label: str):
+def footer(label: str) -> Callable[[Any, Any], None]:
     """A page callback: the case number and the page number at the foot of every page."""
     def draw(canvas, document) -> None:
         canvas.saveState()

@@ -92,8 +92,8 @@ def _thread(case: Case, viewer: Viewer) -> list:
     story: list = [para(f"三、来往记录（{len(messages)} 条）", HEADING)]
     for message in messages:
         who = "信访人来信息" if message.direction == "in" else "发给信访人"
-        story.append(para(f"{_local(message.created_at)} · {who} · {CHANNEL_NAMES.get(message.channel, message.channel)}",
-                          META))
+        channel = CHANNEL_NAMES.get(message.channel, message.channel)
+        story.append(para(f"{_local(message.created_at)} · {who} · {channel}", META))
         story.append(para(viewer.redact(message.body or ""), ENTRY))
     return story if messages else story + [para("（无）", ENTRY)]
 
