@@ -44,7 +44,7 @@ def kind_for_state(case: Case, state: str) -> str | None:
 
 
 def on_transition(case: Case, state: str, actor: str, *, reason: str | None, answer: str | None,
-                  route: str | None, note: str | None) -> CaseDocument | None:
+                  route: str | None, note: str | None, now: datetime | None = None) -> CaseDocument | None:
     kind = kind_for_state(case, state)
     if kind is None:
         return None
@@ -60,20 +60,21 @@ def on_transition(case: Case, state: str, actor: str, *, reason: str | None, ans
             taxonomy = current_app.extensions["taxonomy"]
             body = taxonomy.review_body(case.department, case.review_round + 1)
             extra.update(next_body=taxonomy.department_name(body), window_days=REVIEW_WINDOW_DAYS)
-    return issue(case, kind, actor, **extra)
+    return issue(case, kind, actor, now=now, **extra)
 
 
-def on_handover(case: Case, actor: str, sign_due: datetime) -> CaseDocument:
-    return issue(case, "handover", actor, sign_due=_long_date(sign_due), deadline=_long_date(case.due_at))
+def on_handover(case: Case, actor: str, sign_due: datetime, now: datetime | None = None) -> CaseDocument:
+    return issue(case, "handover", actor, now=now, sign_due=_long_date(sign_due), deadline=_long_date(case.due_at))
 
 
 def on_supervision(case: Case, actor: str, note: str, due: date) -> CaseDocument:
     return issue(case, "supervision", actor, note=_clean(note), report_due=f"{due.year}年{due.month}月{due.day}日")
 
 
-def issue(case: Case, kind: str, actor: str, **extra) -> CaseDocument:
-    """A new document of `kind` for the case, with its 文号, and its PDF if it typesets."""
-    now = utcnow()
+def issue(case: Case, kind: str, actor: str, now: datetime | None = None, **extra) -> CaseDocument:
+    """A new document of `kind` for the case, dated `now` (the state change's moment), with its
+    文号, and its PDF if it typesets."""
+    now = now or utcnow()
     documents = current_app.extensions["documents"]
     template = documents[kind]
     local = _local(now)

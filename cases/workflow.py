@@ -82,7 +82,7 @@ def hand_over(case: Case, actor: str, *, user_id: int | None = None, now: dateti
     # Keys the console already shows in Chinese: department by name, due_at in local time.
     record_event(case, "handed", actor, after={"department": case.department, "due_at": _iso(flow.sign_due_at),
                                                "sms": len(outbound)}, user_id=user_id)
-    documents.on_handover(case, actor, flow.sign_due_at)  # 交办单
+    documents.on_handover(case, actor, flow.sign_due_at, now)  # 交办单
     return outbound
 
 
