@@ -50,14 +50,18 @@ def test_documents_listed_downloaded_and_audited(app, signed_in):
     text = _text(own.get(accepted))
     assert "受理告知书" in text and "YJ2612010001" in text and "李四" in text
     assert own.get(accepted + "?download=1").headers["Content-Disposition"].startswith("attachment")
+    inline = own.get(accepted)  # opens in the browser's viewer to print: no object-src 'none' on it
+    assert inline.headers["Content-Disposition"].startswith("inline") and "object-src" not in \
+        inline.headers["Content-Security-Policy"] and inline.headers["X-Frame-Options"] == "DENY"
+    assert "object-src 'none'" in own.get(url).headers["Content-Security-Policy"]  # the pages keep theirs
     dossier = _text(officer.get(url + "/dossier.pdf"))
     assert "一案一册" in dossier and "东屯镇拖欠工资" in dossier and "交办单" in dossier
-    assert _audit(app, "document_download") == [{"case": "YJ2612010001", "document": _number(app, docs[0][0])}] * 2
+    assert _audit(app, "document_download") == [{"case": "YJ2612010001", "document": _number(app, docs[0][0])}] * 3
     assert _audit(app, "dossier_download") == [{"case": "YJ2612010001"}]
     # another unit's handler learns nothing: 404 for the document, the dossier and the page
     for path in (accepted, url + "/dossier.pdf", url):
         assert other.get(path).status_code == 404
-    assert len(_audit(app, "document_download")) == 2
+    assert len(_audit(app, "document_download")) == 3
 
 
 def _number(app, document_id: int) -> str:
