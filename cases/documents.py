@@ -84,18 +84,26 @@ def issue(case: Case, kind: str, actor: str, now: datetime | None = None, **extr
     if earlier:  # a second 督办 or 交办 of the same case
         number = f"{template.code}〔{local.year}〕{case.number}-{earlier + 1}号"
     values = {**_common(case, documents.issuer, number, now), **extra}
+    try:
+        text = template.render(values)
+    except Exception as exc:  # noqa: BLE001 (past the start-up check: keep the values, render later)
+        log.warning("document %s of case %s: template failed: %s", kind, case.id, type(exc).__name__)
+        text = {"values": values}
     row = CaseDocument(case_id=case.id, kind=kind, number=number, created_by=actor[:64], created_at=now,
                        fields={"title": template.title, "issuer": documents.issuer, "number": number,
-                               "date": values["date"], "case_number": case.number,
-                               **template.render(values)})
+                               "date": values["date"], "case_number": case.number, **text})
     db.session.add(row)
     render(row)
     return row
 
 
 def render(row: CaseDocument) -> bool:
-    """Typeset the row's PDF and store it; on failure record why (never raises)."""
+    """Typeset the row's PDF (its text first, if that failed before) and store it; on failure
+    record why (never raises)."""
     try:
+        if "values" in row.fields:  # the text itself did not render at the state change: again now
+            text = current_app.extensions["documents"][row.kind].render(row.fields["values"])
+            row.fields = {**{k: v for k, v in row.fields.items() if k != "values"}, **text}
         data = document_pdf(row.fields)
         row.stored_name = _write(data)
         row.rendered_at, row.error = utcnow(), None

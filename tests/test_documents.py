@@ -118,6 +118,21 @@ def test_a_failed_typesetting_never_stops_the_state_change_and_is_retried(app, m
         assert "受理告知书" in _text_of(rows[0])
 
 
+def test_a_failed_template_keeps_the_values_and_renders_later(app, monkeypatch):
+    with app.app_context():
+        case = _case()
+        template = app.extensions["documents"]["not_accepted"]
+        monkeypatch.setattr(type(template), "render", lambda self, values: 1 / 0)
+        services.transition(case, CaseState.NOT_ACCEPTED, "user:officer", route="other", reason="不属本县管辖")
+        db.session.commit()
+        [row] = documents.documents_of(case)
+        assert case.state == CaseState.NOT_ACCEPTED and row.stored_name is None and "ZeroDivision" in row.error
+        monkeypatch.undo()
+        text = _text_of(row)   # the first download renders it
+        db.session.commit()
+        assert "不属本县管辖" in text and "values" not in row.fields and row.stored_name
+
+
 def test_hostile_citizen_and_staff_text_is_printed_as_written(app):
     with app.app_context():
         case = _case(HOSTILE)
