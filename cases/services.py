@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 
+from cases import documents
 from cases.clocks import due_after, local_day_code
 from cases.numbering import next_case_number_and_id
 from cases.records import TransitionError, record_event  # noqa: F401  (part of this module's interface)
@@ -179,6 +180,7 @@ def transition(case: Case, new_state: str, actor: str, *, note: str | None = Non
     from cases import workflow
 
     outbound = notice_for(case, new_state, reason=reason, answer=answer, route=route)
+    documents.on_transition(case, new_state, actor, reason=reason, answer=answer, route=route, note=note, now=now)
     if new_state == CaseState.CLOSED:
         workflow.schedule_callback(case, now)  # 回访
     return outbound + workflow.hand_over_if_due(case, actor, user_id=user_id)  # 交办 on acceptance

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from cases import documents
 from cases.outbox import queue_message
 from cases.replies import Replies
 from cases.records import TransitionError, record_event
@@ -81,6 +82,7 @@ def hand_over(case: Case, actor: str, *, user_id: int | None = None, now: dateti
     # Keys the console already shows in Chinese: department by name, due_at in local time.
     record_event(case, "handed", actor, after={"department": case.department, "due_at": _iso(flow.sign_due_at),
                                                "sms": len(outbound)}, user_id=user_id)
+    documents.on_handover(case, actor, flow.sign_due_at, now)  # 交办单
     return outbound
 
 
@@ -130,6 +132,7 @@ def supervise(case: Case, note: str, due: date, actor: str, *, user_id: int | No
     outbound = tell_staff(unit_phones(case), body)
     record_event(case, "supervised", actor, after={"due_date": due.isoformat(), "sms": len(outbound)},
                  note=item.note, user_id=user_id)
+    documents.on_supervision(case, actor, item.note, due)  # 督办单
     return outbound
 
 

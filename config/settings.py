@@ -214,6 +214,8 @@ def load_settings(instance_path: str | Path, env: Mapping[str, str] | None = Non
         "ATTACHMENT_DIR": Path(env.get("ATTACHMENT_DIR") or instance_path / "attachments"),
         "ATTACHMENT_MAX_BYTES": _int(env, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
         "ATTACHMENT_MAX_FILES": _int(env, "ATTACHMENT_MAX_FILES", 5),
+        # the written documents' PDFs (受理告知书, 处理意见书...): docs/documents.md
+        "DOCUMENT_DIR": Path(env.get("DOCUMENT_DIR") or instance_path / "documents"),
     }
 
 

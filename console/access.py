@@ -87,7 +87,11 @@ def citizen_name(user, case: Case) -> str:
 def case_text(user, case: Case) -> str:
     """The petition as this user may read it: for a masked petitioner, the name and any
     phone number in the text are masked too."""
-    text = case.text or ""
+    return redact(user, case, case.text or "")
+
+
+def redact(user, case: Case, text: str) -> str:
+    """Any citizen text of the case (a message, a document, a note) as this user may read it."""
     if not masks_petitioner(user, case):
         return text
     if case.citizen_name:

@@ -50,7 +50,7 @@ def _expired() -> bool:
 
 @bp.after_request
 def _headers(response):
-    response.headers["Content-Security-Policy"] = CSP
+    response.headers.setdefault("Content-Security-Policy", CSP)  # our own PDFs set theirs (console.documents)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"

@@ -34,7 +34,8 @@ AUDIT_NAMES = {"login": "登录", "login_failed": "登录失败", "locked": "账
                "password_changed": "修改密码", "report_download": "下载报告", "report_build": "生成报告",
                "informant_added": "新增信息员", "informant_updated": "更新信息员", "informants_imported": "导入信息员名册",
                "informant_deactivated": "停用信息员", "informant_export": "导出信息员月报",
-               "hotspot_close": "关闭热点预警"}
+               "hotspot_close": "关闭热点预警",
+               "document_download": "下载文书", "dossier_download": "下载一案一册"}
 # Outbound message kinds and delivery states, as the case page shows them.
 MESSAGE_KINDS = {"ack": "受理回执", "reply": "自动回复", "page": "值班呼叫", "staff_reply": "工作人员回复",
                  "notice_accepted": "受理告知", "notice_not_accepted": "不予受理告知", "notice_extended": "延期告知",
@@ -99,6 +100,8 @@ def audit_detail(kind: str, detail: dict | None) -> str:
         fmt = {"xlsx": "Excel", "csv": "CSV"}.get(detail.get("format"), detail.get("format", ""))
         queue = QUEUES.get(detail.get("queue"), "全部")
         return f"{fmt}，{queue}" + ("（带筛选条件）" if set(detail.get("args") or {}) - {"queue"} else "")
+    if kind in ("document_download", "dossier_download"):
+        return " ".join(str(detail[k]) for k in ("case", "document") if detail.get(k))
     target = f"对象：{detail['target']}" if detail.get("target") else ""
     if kind == "user_created":
         return f"{target}，{ROLE_NAMES.get(detail.get('role'), '')}，{unit_of(detail.get('unit'))}"

@@ -9,6 +9,7 @@ from flask import Flask
 from flask_migrate import Migrate
 
 from config import load_answers, load_ledger_spec, load_settings, load_sms_catalogue, load_taxonomy, load_templates
+from config.documents import load_documents
 from console.extensions import csrf, login_manager
 from core.logging import configure_logging
 from core.security import register_security
@@ -57,6 +58,7 @@ def register_data(app: Flask) -> None:
     app.extensions["answers"] = load_answers(app.config["CONFIG_DIR"], app.extensions["taxonomy"].issue_types)
     app.extensions["ledger_spec"] = load_ledger_spec(app.config["CONFIG_DIR"])
     app.extensions["conflict_detector"] = load_detector(Path(app.config["CONFIG_DIR"]) / "conflict.yaml")
+    app.extensions["documents"] = load_documents(app.config["CONFIG_DIR"])
 
 
 def register_extensions(app: Flask) -> None:

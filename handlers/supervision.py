@@ -10,6 +10,7 @@ from flask import current_app
 from rq import Queue
 from sqlalchemy.exc import IntegrityError
 
+from cases.documents import render_pending
 from cases.outbox import dispatch
 from cases.supervision import case_ids_to_check, supervise_case
 from handlers.informants import remind_if_due
@@ -36,6 +37,8 @@ def supervise_all(now: datetime | None = None) -> dict[str, int]:
         dispatch(outbound)
         counts["cases"] += 1
         counts["messages"] += len(outbound)
+    counts["documents"] = render_pending()  # the written documents whose PDF failed at the state change
+    db.session.commit()
     return counts
 
 

@@ -10,11 +10,12 @@ from models.security import LoginThrottle, SeenRequest
 from models.heartbeat import Heartbeat
 from models.informant import Informant, InformantReminder, InformantReport, InformantReportNote, ReportState
 from models.hotspot import HotspotAlert, HotspotCase
+from models.document import CaseDocument
 from models.workflow import (Attachment, CallBack, CaseWorkflow, Petitioner, Reception, ReminderSent,
                              Supervision)
 
 __all__ = ["utcnow", "Contact", "Message", "Direction", "MessageState", "Case", "CaseEvent",
            "CaseCounter", "CaseState", "User", "TrainingExample", "TrainingSource", "ApiKey", "ChannelToken",
            "ServiceRequest", "LoginThrottle", "SeenRequest", "CaseGroup", "Heartbeat", "HotspotAlert", "HotspotCase",
-           "Attachment", "CallBack", "CaseWorkflow", "Petitioner", "Reception", "ReminderSent", "Supervision",
+           "Attachment", "CallBack", "CaseDocument", "CaseWorkflow", "Petitioner", "Reception", "ReminderSent", "Supervision",
            "Informant", "InformantReminder", "InformantReport", "InformantReportNote", "ReportState"]

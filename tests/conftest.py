@@ -89,11 +89,12 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture
-def make_app(database_url, model_dir, classifier):
+def make_app(database_url, model_dir, classifier, tmp_path_factory):
     """Factory: an app on the session's database with extra settings; tables emptied."""
     apps = []
 
     def factory(**extra):
+        extra.setdefault("DOCUMENT_DIR", tmp_path_factory.mktemp("documents"))  # the PDFs of state changes
         app = create_app(_config(database_url, model_dir, **extra))
         app.extensions["classifier"] = classifier  # one model per test process
         apps.append(app)
