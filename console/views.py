@@ -13,6 +13,7 @@ from console.forms import (AssignForm, ConfirmForm, CorrectForm, FilterForm, Mer
                            TransitionForm)
 from console.helpers import state_names
 from console.queries import QUEUES, Filters
+from cases import search
 from cases.services import TRANSITIONS
 from models import CaseState, utcnow
 from models.db import db
@@ -42,7 +43,8 @@ def queue():
     # endpoint, _method, _external...) in the query string would otherwise be a 500.
     args = {k: v for k, v in request.args.items() if k in LINK_ARGS}
     return render_template("console/queue.html", queue=name, form=form, page=page, args=args,
-                           counts=queries.queue_counts(current_user, now), now=now)
+                           counts=queries.queue_counts(current_user, now), now=now,
+                           terms=search.query_terms(filters.q) if filters.q else [])
 
 
 @bp.get("/units")

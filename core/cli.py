@@ -23,12 +23,13 @@ def register(app: Flask) -> None:
     from api.keys import open311_cli
     from cases.commands import cases_show
     from core.cli_cases import cases_cli
+    from core.cli_dev import dev_cli
     from core.cli_reports import reports_cli
     from gateway.commands import outbound_cli
 
     cases_cli.add_command(cases_show)
     for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli, cases_cli, supervise_cli,
-                  reports_cli):
+                  reports_cli, dev_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker)
     app.cli.add_command(sweep)
