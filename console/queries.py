@@ -15,6 +15,7 @@ from models import Case, CaseEvent, CaseState, CaseWorkflow, Message
 
 PER_PAGE = 50
 COUNT_CAP = 10_000  # counts and pages stop here ("10000+")
+TAB_CAP = 999       # the number on a queue's tab ("999+")
 DUE_SOON_DAYS = 3
 # States whose due_at is a deadline for staff (for `answered` it is the citizen's review window).
 RUNNING = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.EXTENDED,
@@ -56,9 +57,10 @@ class Page:
         return count_label(self.total)
 
 
-def count_label(n: int) -> str:
+def count_label(n: int, cap: int | None = None) -> str:
     """A count as shown: "10000+" past the cap."""
-    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
+    cap = COUNT_CAP if cap is None else cap
+    return f"{cap}+" if n > cap else str(n)
 
 
 def _doubt():
@@ -125,8 +127,9 @@ def cases_stmt(user, queue: str, f: Filters, now: datetime, tz: str) -> Select:
     return stmt.order_by(*([best] if best is not None else []), *_order(queue))
 
 
-def capped_count(stmt: Select, cap: int = COUNT_CAP) -> int:
+def capped_count(stmt: Select, cap: int | None = None) -> int:
     """How many rows STMT gives, counting no further than cap + 1 (more reads as "cap+")."""
+    cap = COUNT_CAP if cap is None else cap
     return db.session.execute(select(func.count()).select_from(
         stmt.with_only_columns(literal(1), maintain_column_froms=True).order_by(None).limit(cap + 1).subquery())).scalar_one()
 
@@ -142,13 +145,13 @@ def paginate(stmt: Select, page: int, per_page: int = PER_PAGE, rows: bool = Fal
 
 
 def queue_counts(user, now: datetime) -> dict[str, int]:
-    """The number on each tab (COUNT_CAP + 1 means more than COUNT_CAP), in one statement
-    of one bounded count per queue, each walking its own index."""
+    """The number on each tab (TAB_CAP + 1 means more than TAB_CAP: "999+"), in one
+    statement of one bounded count per queue, each walking its own index."""
     counts = []
     for q in QUEUES:
         condition = queue_condition(q, now)
         inner = select(literal(1)).select_from(Case).where(scope(user), *([] if condition is None else [condition]))
-        counts.append(select(func.count()).select_from(inner.limit(COUNT_CAP + 1).subquery())
+        counts.append(select(func.count()).select_from(inner.limit(TAB_CAP + 1).subquery())
                       .scalar_subquery().label(q))
     return dict(db.session.execute(select(*counts)).one()._mapping)
 

@@ -54,13 +54,19 @@ def export(fmt: str):
     audit("export", current_user.username, current_user.id, format=fmt, queue=queue, args=request.args.to_dict())
     db.session.commit()
     user = current_user._get_current_object()
-    rows = ledger_rows(db.session.execute(stmt).scalars(), lambda address: access.phone(user, address),
+    rows = ledger_rows(_cases(stmt), lambda address: access.phone(user, address),
                        lambda case: access.citizen_name(user, case), lambda case: access.case_text(user, case))
     name = f"taizhang-{utcnow():%Y%m%d}.{fmt}"
     headers = {"Content-Disposition": f"attachment; filename={name}"}
     if fmt == "csv":
         return Response(stream_with_context(_encoded(to_csv(rows))), mimetype="text/csv", headers=headers)
     return Response(to_xlsx(rows), mimetype=XLSX, headers=headers)
+
+
+def _cases(stmt):
+    """The cases a batch at a time, the query run only once the response is being sent (a
+    server-side cursor must not outlive a commit made while the request ends)."""
+    yield from db.session.execute(stmt).scalars()
 
 
 def _encoded(chunks, size: int = 64 * 1024):
