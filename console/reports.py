@@ -1,9 +1,11 @@
 """Dashboard, ledger export and the audit pages."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Response, current_app, render_template, request, stream_with_context
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 
 from console import access, charts, queries, stats
@@ -16,7 +18,7 @@ from console.queries import QUEUES
 from console.views import filters_from_request
 from gateway.backlog import backlog
 from models.db import db
-from models import Case, CaseEvent, utcnow
+from models import Case, CaseEvent, User, utcnow
 
 MAX_EXPORT = 1_000_000      # CSV streams: any size a filter leaves
 MAX_EXPORT_XLSX = 100_000  # xlsx is built whole (write-only mode, about 30 MB at this size)
@@ -53,7 +55,8 @@ def export(fmt: str):
     stmt = stmt.options(selectinload(Case.contact)).limit(limit).execution_options(yield_per=EXPORT_BATCH)
     audit("export", current_user.username, current_user.id, format=fmt, queue=queue, args=request.args.to_dict())
     db.session.commit()
-    user = current_user._get_current_object()
+    # The response outlives the request's session: the roles' rules read a plain copy.
+    user = SimpleNamespace(**{a.key: getattr(current_user, a.key) for a in inspect(User).column_attrs})
     rows = ledger_rows(_cases(stmt), lambda address: access.phone(user, address),
                        lambda case: access.citizen_name(user, case), lambda case: access.case_text(user, case))
     name = f"taizhang-{utcnow():%Y%m%d}.{fmt}"
