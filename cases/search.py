@@ -54,7 +54,8 @@ def _tsquery(terms: list[str]):
 
 def condition(query: str) -> ColumnElement[bool]:
     """Cases whose text holds every word of QUERY, or whose number is QUERY."""
-    terms, number = query_terms(query), Case.number == query.strip().upper()[:16]
+    typed = "".join(ch for ch in query if ch.isalnum())[:16].upper()   # no NUL reaches PostgreSQL
+    terms, number = query_terms(query), Case.number == typed
     if not terms:
         return number
     if _postgres():
