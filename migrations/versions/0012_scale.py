@@ -14,13 +14,23 @@ branch_labels = None
 depends_on = None
 
 # (name, columns, partial condition or None); a queue's page walks one of these in its order
+OPEN = "state IN ('accepted', 'in_progress', 'extended', 'review')"
+RUNNING = "state IN ('registered', 'accepted', 'in_progress', 'extended', 'review')"
+ORDER = ["urgent", "received_at", "id"]
 INDEXES = [
-    ("ix_cases_queue_order", ["urgent", "received_at", "id"], None),
-    ("ix_cases_state_order", ["state", "urgent", "received_at"], None),
+    ("ix_cases_queue_order", ORDER, None),
+    ("ix_cases_state_order", ["state", *ORDER], None),
     ("ix_cases_triage_order", ["urgent", "received_at"], "needs_triage AND state = 'registered'"),
-    ("ix_cases_unsatisfied", ["urgent", "received_at"], "flagged OR rating = 'unsatisfied'"),
-    ("ix_cases_extension", ["urgent", "received_at"], "extension_request IS NOT NULL"),
+    ("ix_cases_open_order", ORDER, OPEN),
+    ("ix_cases_running_due", ["due_at", "id"], RUNNING),
+    ("ix_cases_rating_order", ORDER, "state = 'answered' AND rating IS NULL"),
+    ("ix_cases_unsatisfied", ORDER, "flagged OR rating = 'unsatisfied'"),
+    ("ix_cases_repeats_order", ORDER, "repeat_of_id IS NOT NULL"),
+    ("ix_cases_groups_order", ORDER, "group_id IS NOT NULL"),
+    ("ix_cases_extension", ORDER, "extension_request IS NOT NULL"),
     ("ix_cases_channel_received", ["channel", "received_at"], None),
+    ("ix_cases_township_order", ["township", *ORDER], None),
+    ("ix_cases_issue_order", ["issue_type", *ORDER], None),
 ]
 
 
