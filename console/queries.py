@@ -134,13 +134,18 @@ def capped_count(stmt: Select, cap: int | None = None) -> int:
         stmt.with_only_columns(literal(1), maintain_column_froms=True).order_by(None).limit(cap + 1).subquery())).scalar_one()
 
 
-def paginate(stmt: Select, page: int, per_page: int = PER_PAGE, rows: bool = False) -> Page:
+def paginate(stmt: Select, page: int, per_page: int = PER_PAGE, rows: bool = False, key=None) -> Page:
     """One page of the statement's results (ORM objects, or whole rows when rows=True).
     Past COUNT_CAP rows the total reads "10000+" and the pages stop there: counting a
     million rows on every page view costs more than the page (narrow with a filter)."""
     total = capped_count(stmt)
     page = min(max(1, page), max(1, ceil(min(total, COUNT_CAP) / per_page)))
-    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    window = stmt.limit(per_page).offset((page - 1) * per_page)
+    if key is not None:
+        # The offset walks the index alone (ids only); whole rows are read for the page's 50.
+        ids = stmt.with_only_columns(key, maintain_column_froms=True).limit(per_page).offset((page - 1) * per_page)
+        window = stmt.where(key.in_(ids.scalar_subquery()))
+    result = db.session.execute(window)
     return Page(result.all() if rows else result.scalars().all(), total, page, per_page)
 
 

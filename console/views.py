@@ -15,7 +15,7 @@ from console.helpers import state_names
 from console.queries import QUEUES, Filters
 from cases import search
 from cases.services import TRANSITIONS
-from models import CaseState, utcnow
+from models import Case, CaseState, utcnow
 from models.db import db
 
 LINK_ARGS = ("queue", *Filters.__dataclass_fields__)
@@ -38,7 +38,7 @@ def queue():
     form, filters = filters_from_request()
     now = utcnow()
     stmt = queries.cases_stmt(current_user, name, filters, now, current_app.config["TIMEZONE"])
-    page = queries.paginate(stmt, request.args.get("page", 1, type=int))
+    page = queries.paginate(stmt, request.args.get("page", 1, type=int), key=Case.id)
     # Only the filter's own names go back into links: a reserved url_for name (fmt,
     # endpoint, _method, _external...) in the query string would otherwise be a 500.
     args = {k: v for k, v in request.args.items() if k in LINK_ARGS}
