@@ -24,14 +24,14 @@ PAGES = ["/console/?queue=triage", "/console/?queue=all&page=150", "/console/?qu
          "/console/cases/5000", "/console/dashboard"]
 
 
-def make_app(url: str):
+def make_app(url: str, reset: bool = True):
     from core.app import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "REDIS_URL": None})
     with app.app_context():
         from models.db import db
 
-        if db.engine.dialect.name == "postgresql":
+        if reset and db.engine.dialect.name == "postgresql":
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.session.commit()
         upgrade(directory=str(ROOT / "migrations"))

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from cases.ledger_fields import BadRow, LedgerRow, Names, clean, map_header, missing_fields, parse_row
 from cases.ledger_files import LedgerError, Row, open_rows
 from cases.numbering import reserve_case_numbers
+from cases.search import words_of
 from models import Case, CaseEvent, CaseState, TrainingExample, TrainingSource, utcnow
 from models.db import db
 
@@ -191,7 +192,7 @@ class _Store:
     def _case(self, row: LedgerRow, number: str, now: datetime) -> dict[str, Any]:
         received = self._utc(row.received)
         return {"number": number, "state": CaseState.CLOSED, "channel": row.channel, "contact_id": None,
-                "text": row.text, "citizen_name": row.name, "citizen_phone": row.phone,
+                "text": row.text, "search_vector": words_of(row.text), "citizen_name": row.name, "citizen_phone": row.phone,
                 "issue_type": row.issue_type, "department": row.department, "township": row.township,
                 "urgent": bool(row.urgent), "keywords": [], "needs_triage": False,
                 "received_at": received, "accepted_at": received,

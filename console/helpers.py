@@ -6,13 +6,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from markupsafe import Markup, escape
 from flask_login import current_user
 
 from console import access
 from console.blueprint import bp
 from console.auth import ROLE_NAMES
 from console.forms import CHANNELS, NOT_ACCEPTED_ROUTES
-from console.queries import QUEUES
+from console.queries import QUEUES, count_label
 from models import utcnow
 
 EVENT_NAMES = {"created": "登记", "supplement": "补充", "classified": "机器分类", "corrected": "人工更正",
@@ -134,6 +135,20 @@ def visible_changes(event) -> list[tuple[str, object, object, bool]]:
     return rows
 
 
+def highlight(text: str | None, terms: list[str], width: int = 60) -> Markup:
+    """WIDTH characters of TEXT around its first match, escaped, each match in <mark>."""
+    from nlp.search import highlight_spans
+
+    text = text or ""
+    lower = text.lower()
+    first = min((i for i in (lower.find(t) for t in terms) if i >= 0), default=0)
+    start = max(0, min(first - width // 4, len(text) - width))
+    snippet = text[start:start + width]
+    pieces = [Markup("<mark>{}</mark>").format(piece) if hit else escape(piece)
+              for piece, hit in highlight_spans(snippet, terms)]
+    return Markup("…" if start else "") + Markup("").join(pieces) + Markup("…" if start + width < len(text) else "")
+
+
 @bp.context_processor
 def _helpers() -> dict:
     taxonomy = current_app.extensions["taxonomy"]
@@ -149,4 +164,5 @@ def _helpers() -> dict:
         "can": lambda action, state=None: access.can(current_user, action, state),
         "queue_names": QUEUES, "now_utc": utcnow, "audit_name": lambda k: AUDIT_NAMES.get(k, k),
         "audit_detail": audit_detail, "message_meta": message_meta, "visible_changes": visible_changes,
+        "highlight": highlight, "count_label": count_label,
     }

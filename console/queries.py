@@ -6,13 +6,16 @@ from datetime import date, datetime, time, timedelta
 from math import ceil
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case as when, func, or_, select
+from sqlalchemy import Select, and_, case as when, func, literal, or_, select
 
+from cases import search
 from console.access import scope
 from models.db import db
 from models import Case, CaseEvent, CaseState, CaseWorkflow, Message
 
 PER_PAGE = 50
+COUNT_CAP = 10_000  # counts and pages stop here ("10000+")
+TAB_CAP = 999       # the number on a queue's tab ("999+")
 DUE_SOON_DAYS = 3
 # States whose due_at is a deadline for staff (for `answered` it is the citizen's review window).
 RUNNING = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.EXTENDED,
@@ -47,7 +50,17 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
+        return max(1, ceil(min(self.total, COUNT_CAP) / self.per_page))
+
+    @property
+    def total_label(self) -> str:
+        return count_label(self.total)
+
+
+def count_label(n: int, cap: int | None = None) -> str:
+    """A count as shown: "10000+" past the cap."""
+    cap = COUNT_CAP if cap is None else cap
+    return f"{cap}+" if n > cap else str(n)
 
 
 def _doubt():
@@ -100,32 +113,52 @@ def filter_conditions(f: Filters, tz: str) -> list:
     if f.date_to:
         conds.append(Case.received_at < _local_midnight_utc(f.date_to + timedelta(days=1), tz))
     if f.q:
-        needle = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conds.append(or_(Case.text.ilike(needle, escape="\\"), Case.number.ilike(needle, escape="\\")))
+        conds.append(search.condition(f.q))
     return conds
 
 
 def cases_stmt(user, queue: str, f: Filters, now: datetime, tz: str) -> Select:
+    """The queue's cases, filtered; a search puts the best matches first (PostgreSQL)."""
     stmt = select(Case).where(scope(user), *filter_conditions(f, tz))
     condition = queue_condition(queue, now)
     if condition is not None:
         stmt = stmt.where(condition)
-    return stmt.order_by(*_order(queue))
+    best = search.rank(f.q) if f.q else None
+    return stmt.order_by(*([best] if best is not None else []), *_order(queue))
 
 
-def paginate(stmt: Select, page: int, per_page: int = PER_PAGE, rows: bool = False) -> Page:
-    """One page of the statement's results (ORM objects, or whole rows when rows=True)."""
-    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    page = min(max(1, page), max(1, ceil(total / per_page)))
-    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+def capped_count(stmt: Select, cap: int | None = None) -> int:
+    """How many rows STMT gives, counting no further than cap + 1 (more reads as "cap+")."""
+    cap = COUNT_CAP if cap is None else cap
+    return db.session.execute(select(func.count()).select_from(
+        stmt.with_only_columns(literal(1), maintain_column_froms=True).order_by(None).limit(cap + 1).subquery())).scalar_one()
+
+
+def paginate(stmt: Select, page: int, per_page: int = PER_PAGE, rows: bool = False, key=None) -> Page:
+    """One page of the statement's results (ORM objects, or whole rows when rows=True).
+    Past COUNT_CAP rows the total reads "10000+" and the pages stop there: counting a
+    million rows on every page view costs more than the page (narrow with a filter)."""
+    total = capped_count(stmt)
+    page = min(max(1, page), max(1, ceil(min(total, COUNT_CAP) / per_page)))
+    window = stmt.limit(per_page).offset((page - 1) * per_page)
+    if key is not None:
+        # The offset walks the index alone (ids only); whole rows are read for the page's 50.
+        ids = stmt.with_only_columns(key, maintain_column_froms=True).limit(per_page).offset((page - 1) * per_page)
+        window = stmt.where(key.in_(ids.scalar_subquery()))
+    result = db.session.execute(window)
     return Page(result.all() if rows else result.scalars().all(), total, page, per_page)
 
 
 def queue_counts(user, now: datetime) -> dict[str, int]:
-    """The number on each tab, in one query."""
-    columns = [func.count(when((queue_condition(q, now), 1))).label(q) for q in QUEUES if q != "all"]
-    row = db.session.execute(select(*columns, func.count().label("all")).select_from(Case).where(scope(user))).one()
-    return dict(row._mapping)
+    """The number on each tab (TAB_CAP + 1 means more than TAB_CAP: "999+"), in one
+    statement of one bounded count per queue, each walking its own index."""
+    counts = []
+    for q in QUEUES:
+        condition = queue_condition(q, now)
+        inner = select(literal(1)).select_from(Case).where(scope(user), *([] if condition is None else [condition]))
+        counts.append(select(func.count()).select_from(inner.limit(TAB_CAP + 1).subquery())
+                      .scalar_subquery().label(q))
+    return dict(db.session.execute(select(*counts)).one()._mapping)
 
 
 def unit_counts(user, now: datetime) -> list[tuple[str | None, str | None, int, int]]:

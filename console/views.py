@@ -13,8 +13,9 @@ from console.forms import (AssignForm, ConfirmForm, CorrectForm, FilterForm, Mer
                            TransitionForm)
 from console.helpers import state_names
 from console.queries import QUEUES, Filters
+from cases import search
 from cases.services import TRANSITIONS
-from models import CaseState, utcnow
+from models import Case, CaseState, utcnow
 from models.db import db
 
 LINK_ARGS = ("queue", *Filters.__dataclass_fields__)
@@ -37,12 +38,13 @@ def queue():
     form, filters = filters_from_request()
     now = utcnow()
     stmt = queries.cases_stmt(current_user, name, filters, now, current_app.config["TIMEZONE"])
-    page = queries.paginate(stmt, request.args.get("page", 1, type=int))
+    page = queries.paginate(stmt, request.args.get("page", 1, type=int), key=Case.id)
     # Only the filter's own names go back into links: a reserved url_for name (fmt,
     # endpoint, _method, _external...) in the query string would otherwise be a 500.
     args = {k: v for k, v in request.args.items() if k in LINK_ARGS}
     return render_template("console/queue.html", queue=name, form=form, page=page, args=args,
-                           counts=queries.queue_counts(current_user, now), now=now)
+                           counts=queries.queue_counts(current_user, now), now=now,
+                           terms=search.query_terms(filters.q) if filters.q else [])
 
 
 @bp.get("/units")

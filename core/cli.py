@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     from cases.commands import cases_show
     from core.cli_cases import cases_cli
     from core.cli_informants import informants_cli
+    from core.cli_dev import dev_cli
     from core.cli_reports import reports_cli
     from core.dbcopy import db_copy
     from flask_migrate.cli import db as db_group  # Flask-Migrate's `flask db`
@@ -33,7 +34,7 @@ def register(app: Flask) -> None:
 
     cases_cli.add_command(cases_show)
     for group in (sms_cli, nlp_cli, users_cli, messages_cli, outbound_cli, open311_cli, cases_cli, supervise_cli,
-                  reports_cli, informants_cli):
+                  reports_cli, informants_cli, dev_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker)
     app.cli.add_command(sweep)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text)
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.db import db
@@ -49,6 +50,9 @@ class Case(db.Model):
     channel: Mapped[str] = mapped_column(String(16))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     text: Mapped[str] = mapped_column(Text, default="")     # the petition, all parts joined
+    # jieba's words of the text with their positions (cases.search keeps it): a tsvector with
+    # a GIN index on PostgreSQL; the same literal as text on SQLite (which searches with LIKE)
+    search_vector: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
     citizen_name: Mapped[str | None] = mapped_column(String(64))
     village: Mapped[str | None] = mapped_column(String(64))
     # A case imported from a historical ledger has no contact (so nothing can ever be sent
