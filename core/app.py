@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    app.extensions["app_factory"] = create_app  # `db copy` builds an app bound to its target
     return app
 
 

@@ -73,8 +73,7 @@ def _refuse_unless_empty(target: Engine) -> None:
 
 def _migrate(target_url: str) -> None:
     """The target's schema from the migrations, run through an app bound to the target."""
-    from core.app import create_app
-
+    create_app = current_app.extensions["app_factory"]  # not imported: core.app imports the CLI
     app = create_app({"SQLALCHEMY_DATABASE_URI": target_url, "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool},
                       "REDIS_URL": None})
     with app.app_context():
