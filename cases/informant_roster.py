@@ -25,6 +25,8 @@ HEADINGS = {
 }
 MAX_ROWS = 5000
 
+FIELD_LIMIT = 10_000  # characters in one cell: a name, a phone, a village never need more
+
 
 @dataclass
 class ImportResult:
@@ -124,6 +126,8 @@ def _xlsx_rows(data: bytes) -> list[list]:
 
 def _csv_rows(data: bytes) -> list[list]:
     try:
+        # the limit is the csv module's, global: set ours each time (the ledger sets its own)
+        csv.field_size_limit(FIELD_LIMIT)
         return list(csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"))))
     except csv.Error as exc:  # a field past csv's size limit, a NUL byte, …
         raise ValueError("无法读取该 csv 文件") from exc
