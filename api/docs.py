@@ -4,8 +4,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from flask import Blueprint, jsonify
+
+from config.data import load_yaml
 
 bp = Blueprint("api_docs", __name__)
 SOURCE = Path(__file__).with_name("openapi.yaml")
@@ -13,7 +14,7 @@ SOURCE = Path(__file__).with_name("openapi.yaml")
 
 @lru_cache(maxsize=1)
 def openapi() -> dict:
-    return yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
+    return load_yaml(SOURCE.read_text(encoding="utf-8"))
 
 
 @bp.get("/openapi.json")

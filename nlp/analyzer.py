@@ -6,9 +6,8 @@ from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
-from .config import Taxonomy, load_taxonomy
+from .config import Taxonomy, load_taxonomy, load_yaml
 from .fastre import Prefiltered, trie_pattern
 from .features import Doc
 from .letters import prepare, topic_text, windows, without_quoted_law
@@ -33,7 +32,7 @@ class TopicLexicon:
 
     @classmethod
     def load(cls, path: Path = _TOPICS_FILE) -> "TopicLexicon":
-        return cls(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        return cls(load_yaml(path.read_text(encoding="utf-8")) or {})
 
     def tokens(self, text: str) -> list[str]:
         return [f"TOPIC:{t}" for word in self._re.findall(text) for t in self._types[word]]

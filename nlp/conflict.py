@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
+from .config import load_yaml
 
 from .normalize import normalize
 
@@ -146,7 +146,7 @@ class ConflictDetector:
 def load_detector(path: str | Path | None = None) -> ConflictDetector:
     """The detector from config/conflict.yaml (or another file with its shape)."""
     with open(path or DEFAULT_FILE, encoding="utf-8") as handle:
-        rules = yaml.safe_load(handle) or {}
+        rules = load_yaml(handle) or {}
     if not isinstance(rules, dict):
         raise ValueError(f"{path}: a mapping of rules is expected")
     return ConflictDetector(rules)
