@@ -96,10 +96,11 @@ def fit_bundle(examples: list[dict], analyzer: Analyzer, weights: np.ndarray | N
     weights = np.ones(len(examples)) if weights is None else weights
     if progress is not None:
         progress.total = 2 * len(examples) + 3
-    docs = []
+    analyses = []
     for ex in examples:
-        docs.append(analyzer.analyze(ex["text"]).doc)
+        analyses.append(analyzer.analyze(ex["text"]))
         _step(progress)
+    docs = [a.doc for a in analyses]
     featurizer = Featurizer.fit(docs, params["min_df"], params["char_weight"], params["char_n"],
                                 params["word_bigrams"])
     X = featurizer.matrix(docs)
@@ -112,7 +113,8 @@ def fit_bundle(examples: list[dict], analyzer: Analyzer, weights: np.ndarray | N
         labels = [str(examples[i][name]) for i in topic]
         heads[name] = fit_head(X_topic[topic], labels, weights[topic], calibrate=calibrate, **params[name])
         _step(progress)
-    u_docs, u_labels, u_weights = urgent_rows(examples, analyzer, weights, params["window_power"], progress)
+    u_docs, u_labels, u_weights = urgent_rows(examples, analyzer, weights, params["window_power"], progress,
+                                             analyses)
     heads["urgent"] = fit_head(featurizer.matrix(u_docs), u_labels, u_weights, calibrate=calibrate,
                                **params["urgent"])
     _step(progress)
@@ -122,18 +124,19 @@ def fit_bundle(examples: list[dict], analyzer: Analyzer, weights: np.ndarray | N
 
 
 def urgent_rows(examples: list[dict], analyzer: Analyzer, weights: np.ndarray, window_power: float = 0.0,
-                progress: Progress | None = None) -> tuple[list[Doc], list[str], np.ndarray]:
+                progress: Progress | None = None, analyses: list | None = None,
+                ) -> tuple[list[Doc], list[str], np.ndarray]:
     """The urgent head learns from what it judges: a short text whole, a long letter window
     by window (nlp.letters). Every window of a letter that is not urgent is a negative; of an
     urgent letter, the windows with an urgent-rule hit are positives and the others are left
     out (which of them carries the danger is not known). Each window of a letter of n windows
-    weighs n ** -window_power."""
+    weighs n ** -window_power. ``analyses``: the examples' analyses when already made."""
     docs: list[Doc] = []
     labels: list[str] = []
     out_weights: list[float] = []
-    for ex, w in zip(examples, weights):
+    for i, (ex, w) in enumerate(zip(examples, weights)):
         _step(progress)
-        a = analyzer.analyze(ex["text"])
+        a = analyses[i] if analyses is not None else analyzer.analyze(ex["text"])
         windows = analyzer.window_docs(a)
         share = float(w) * len(windows) ** -window_power
         for doc, hits in windows:

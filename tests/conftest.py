@@ -29,6 +29,14 @@ def _missing(what: str):
     pytest.skip(f"{what} not configured")
 
 
+@pytest.fixture
+def sqlite_only(database_url):
+    """For a test whose cost is a full model training and whose database part is the same
+    ORM query on both backends: run it once, on SQLite (the CI budget)."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("trains a whole model; its database part is backend-neutral, run on SQLite")
+
+
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("models")

@@ -66,7 +66,7 @@ def test_nlp_evaluate_refuses_a_broken_file(app, runner, tmp_path):
     assert result.exit_code != 0 and "Traceback" not in result.output
 
 
-def test_nlp_train_learns_from_staff_corrections(make_app, tmp_path):
+def test_nlp_train_learns_from_staff_corrections(make_app, tmp_path, sqlite_only):
     """A correction stored by staff is in the next model: `nlp train` writes a new version
     and the corrected text classifies as corrected."""
     from models import TrainingExample
@@ -102,7 +102,7 @@ def test_nlp_evaluate_report_has_confusion(app, runner, tmp_path):
     assert json.loads(result.output.strip().splitlines()[-1])["n"] == 1
 
 
-def test_nlp_train_if_stale_trains_once(make_app, tmp_path):
+def test_nlp_train_if_stale_trains_once(make_app, tmp_path, sqlite_only):
     app = make_app(MODEL_DIR=tmp_path / "fresh")
     runner = app.test_cli_runner()
     first = runner.invoke(args=["nlp", "train", "--if-stale"])

@@ -217,7 +217,7 @@ def test_training_records_weigh_history_and_fill_unknown_urgency(app, runner, tm
         assert [r["text"] for r in training_records(0)] == ["村里机井坏了"]
 
 
-def test_nlp_train_learns_from_an_imported_ledger(make_app, tmp_path):
+def test_nlp_train_learns_from_an_imported_ledger(make_app, tmp_path, sqlite_only):
     from tests.conftest import _empty_tables
 
     app = make_app(MODEL_DIR=tmp_path / "models", LEDGER_TRAINING_WEIGHT=3.0)
