@@ -88,11 +88,10 @@ def database_url(request, tmp_path_factory, model_dir) -> str:
 
 def _empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
-        for name in tables:
-            db.session.execute(text(f"DELETE FROM {name}"))
+    for name in tables:  # children first; DELETE of a few rows is ~4x cheaper than TRUNCATE
+        db.session.execute(text(f"DELETE FROM {name}"))
+    if db.engine.dialect.name == "postgresql":  # ids start at 1 again, as TRUNCATE … RESTART IDENTITY did
+        db.session.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'"))
     db.session.commit()
 
 
