@@ -31,10 +31,10 @@ def _missing(what: str):
 
 @pytest.fixture
 def sqlite_only(database_url):
-    """For a test whose cost is a full model training and whose database part is the same
-    ORM query on both backends: run it once, on SQLite (the CI budget)."""
+    """For a costly test whose database part is the same ORM query on both backends (a full
+    model training, a browser walk): run it once, on SQLite (the CI budget)."""
     if not database_url.startswith("sqlite"):
-        pytest.skip("trains a whole model; its database part is backend-neutral, run on SQLite")
+        pytest.skip("costly and backend-neutral in its database part: run on SQLite")
 
 
 @pytest.fixture(scope="session")

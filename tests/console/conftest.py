@@ -36,8 +36,11 @@ def signed_in(app, staff):
 
 
 @pytest.fixture
-def live_server(app):
-    """The app served on 127.0.0.1 and a free port, in a thread, against the test database."""
+def live_server(app, sqlite_only):
+    """The app served on 127.0.0.1 and a free port, in a thread, against the test database.
+    Chromium tests run on SQLite only: they check what the pages do in a browser; the queries
+    under them are the same on both databases and run on both in the client tests (the CI
+    budget: a browser walk costs 3–15 s)."""
     import threading
 
     from werkzeug.serving import make_server
