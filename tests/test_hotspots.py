@@ -88,7 +88,7 @@ def numbers(alert: HotspotAlert) -> set[str]:
 
 
 @pytest.mark.parametrize("seed", [1])
-def test_months_of_quiet_noise_raise_no_alert(app, seed):
+def test_months_of_quiet_noise_raise_no_alert(app, seed, sqlite_only):
     with app.app_context():
         outbound = Stream().feed(noise(seed, days=180))
         assert db.session.query(Case).count() > 900  # six months, twelve keys, 36 villages

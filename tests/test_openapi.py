@@ -25,7 +25,7 @@ def operations(app):
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def test_no_server_error(app):
+def test_no_server_error(app, sqlite_only):
     with app.app_context():
         key = create_key("fuzz")
     ran = []

@@ -21,7 +21,7 @@ def app(make_app):
     return app
 
 
-def test_precision_and_recall_on_the_labelled_set(app):
+def test_precision_and_recall_on_the_labelled_set(app, sqlite_only):
     petitions = build()
     assert len(petitions) >= 200
     with app.app_context():
